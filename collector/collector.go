@@ -1,0 +1,75 @@
+// Package collector translates status page data into Prometheus metrics. The
+// translation functions are pure: decoded documents in, const metrics out.
+// The Collector only asks a Source for each page's data and hands the
+// translated metrics over; it performs no HTTP itself.
+package collector
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/statuspage-exporter/statuspage_exporter/statuspage"
+)
+
+// Source answers with the current data of a page; *statuspage.Store is one.
+type Source interface {
+	Get(ctx context.Context, t *statuspage.Target) statuspage.Result
+}
+
+// Collector exposes the given pages. It is built per scrape, bound to the
+// scrape's context: Collect stops waiting for pages when ctx is done and
+// reports the late ones as failed (or stale).
+type Collector struct {
+	ctx     context.Context
+	source  Source
+	targets []*statuspage.Target
+	logger  *slog.Logger
+}
+
+// New returns a collector for targets, waiting on source at most until ctx
+// is done.
+func New(ctx context.Context, source Source, targets []*statuspage.Target, logger *slog.Logger) *Collector {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &Collector{ctx: ctx, source: source, targets: targets, logger: logger}
+}
+
+// Describe sends nothing: the series depend on what the pages say, so the
+// collector is unchecked.
+func (c *Collector) Describe(chan<- *prometheus.Desc) {}
+
+// Collect gets every page concurrently and sends its metrics.
+func (c *Collector) Collect(ch chan<- prometheus.Metric) {
+	var wg sync.WaitGroup
+	for _, t := range c.targets {
+		wg.Go(func() {
+			r := c.source.Get(c.ctx, t)
+			if r.Err != nil {
+				c.logger.Debug("Page not fresh", "page", t.Name, "outcome", r.Outcome, "err", r.Err)
+			}
+			for _, m := range Translate(t.Name, r, c.logger) {
+				ch <- m
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// Translate returns the metrics for one page's result: the health series
+// always, the data series when the result carries data.
+func Translate(page string, r statuspage.Result, logger *slog.Logger) []prometheus.Metric {
+	e := newEmitter(page)
+	e.health(r)
+	if r.Summary != nil {
+		e.summary(r.Summary)
+	}
+	for _, err := range e.errs {
+		// Only a bug can get here (labels are sanitised); never fail the scrape for it.
+		logger.Error("Dropping invalid metric", "page", page, "err", err)
+	}
+	return e.out
+}

@@ -1,0 +1,36 @@
+package collector
+
+import "github.com/statuspage-exporter/statuspage_exporter/statuspage"
+
+// components emits component and group rows. Names are not unique on real
+// pages (the same name under two groups, a group named like its child), so
+// identity is the id; a repeated id is emitted once, first occurrence wins.
+func (e *emitter) components(cs []statuspage.Component) {
+	groups := make(map[string]string)
+	for i := range cs {
+		if cs[i].Group && cs[i].ID != "" {
+			if _, dup := groups[cs[i].ID]; !dup {
+				groups[cs[i].ID] = label(cs[i].Name)
+			}
+		}
+	}
+	seen := make(map[string]struct{}, len(cs))
+	for i := range cs {
+		c := &cs[i]
+		if c.ID == "" {
+			continue
+		}
+		if _, dup := seen[c.ID]; dup {
+			continue
+		}
+		seen[c.ID] = struct{}{}
+		id, name := label(c.ID), label(c.Name)
+		if c.Group {
+			e.stateSet(groupStatusDesc, componentStatuses, c.Status, id, name)
+			continue
+		}
+		group := groups[c.GroupID]
+		e.stateSet(componentStatusDesc, componentStatuses, c.Status, id, name, group)
+		e.timestamp(componentUpdatedDesc, c.UpdatedAt.Time, id, name, group)
+	}
+}

@@ -1,0 +1,106 @@
+package collector
+
+import (
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// maxLabelBytes bounds label values taken from upstream text. Names of a few
+// hundred characters exist; longer ones only cost memory in every TSDB.
+const maxLabelBytes = 512
+
+// emitter collects the metrics of one page. Errors from NewConstMetric are
+// kept rather than panicking or failing the scrape.
+type emitter struct {
+	page string
+	out  []prometheus.Metric
+	errs []error
+}
+
+func newEmitter(page string) *emitter {
+	return &emitter{page: page}
+}
+
+// gauge emits one sample; labels follow the page label in desc order.
+func (e *emitter) gauge(desc *prometheus.Desc, v float64, labels ...string) {
+	m, err := prometheus.NewConstMetric(desc, prometheus.GaugeValue, v, append([]string{e.page}, labels...)...)
+	if err != nil {
+		e.errs = append(e.errs, err)
+		return
+	}
+	e.out = append(e.out, m)
+}
+
+// timestamp emits t in seconds, nothing when t is unknown.
+func (e *emitter) timestamp(desc *prometheus.Desc, t time.Time, labels ...string) {
+	if t.IsZero() {
+		return
+	}
+	// Millisecond precision is what Statuspage sends; it also keeps the
+	// printed value short.
+	e.gauge(desc, float64(t.UnixMilli())/1e3, labels...)
+}
+
+// stateSet emits one series per known state, 1 for current and 0 for the
+// rest, with the state as the last label. A current value outside known gets
+// a series of its own so that new upstream vocabulary is visible. Nothing is
+// emitted when upstream gave no value.
+func (e *emitter) stateSet(desc *prometheus.Desc, known []string, current string, labels ...string) {
+	current = label(current)
+	if current == "" {
+		return
+	}
+	labels = append(labels, "")
+	last := len(labels) - 1
+	found := false
+	for _, state := range known {
+		v := 0.0
+		if state == current {
+			v, found = 1, true
+		}
+		labels[last] = state
+		e.gauge(desc, v, labels...)
+	}
+	if !found {
+		labels[last] = current
+		e.gauge(desc, 1, labels...)
+	}
+}
+
+// label makes upstream text safe and readable as a label value: valid UTF-8,
+// control characters (\r\n, tabs) folded to single spaces, surrounding space
+// trimmed, and bounded in length at a rune boundary.
+func label(s string) string {
+	clean := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == 0x7f || c >= utf8.RuneSelf {
+			clean = false
+			break
+		}
+	}
+	if clean && len(s) <= maxLabelBytes && strings.TrimSpace(s) == s {
+		return s
+	}
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	var b strings.Builder
+	space := false
+	for _, r := range s {
+		if unicode.IsControl(r) || unicode.IsSpace(r) {
+			space = b.Len() > 0
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		if b.Len()+utf8.RuneLen(r) > maxLabelBytes {
+			break
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

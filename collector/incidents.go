@@ -1,0 +1,68 @@
+package collector
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/statuspage-exporter/statuspage_exporter/statuspage"
+)
+
+// incidents emits the unresolved incidents. Mutable attributes (status,
+// impact) are separate series keyed by the id, so an alert on an incident
+// stays one alert while it moves between states.
+func (e *emitter) incidents(is []statuspage.Incident) {
+	seen := make(map[string]struct{}, len(is))
+	for i := range is {
+		in := &is[i]
+		if in.ID == "" {
+			continue
+		}
+		if _, dup := seen[in.ID]; dup {
+			continue
+		}
+		seen[in.ID] = struct{}{}
+		id := label(in.ID)
+		e.gauge(incidentInfoDesc, 1, id, label(in.Name), label(in.Shortlink))
+		e.stateSet(incidentStatusDesc, incidentStatuses, in.Status, id)
+		e.stateSet(incidentImpactDesc, impacts, in.Impact, id)
+		e.timestamp(incidentStartedDesc, in.Started(), id)
+		e.timestamp(incidentUpdatedDesc, in.UpdatedAt.Time, id)
+		e.affected(incidentComponentDesc, id, in.Components)
+	}
+}
+
+// maintenances emits the upcoming and active scheduled maintenances.
+func (e *emitter) maintenances(ms []statuspage.Maintenance) {
+	seen := make(map[string]struct{}, len(ms))
+	for i := range ms {
+		m := &ms[i]
+		if m.ID == "" {
+			continue
+		}
+		if _, dup := seen[m.ID]; dup {
+			continue
+		}
+		seen[m.ID] = struct{}{}
+		id := label(m.ID)
+		e.gauge(maintenanceInfoDesc, 1, id, label(m.Name), label(m.Shortlink))
+		e.stateSet(maintenanceStatusDesc, maintenanceStatuses, m.Status, id)
+		e.timestamp(maintenanceStartDesc, m.ScheduledFor.Time, id)
+		e.timestamp(maintenanceEndDesc, m.ScheduledUntil.Time, id)
+		e.affected(maintenanceComponentDesc, id, m.Components)
+	}
+}
+
+// affected emits one info series per distinct component of an incident or
+// maintenance.
+func (e *emitter) affected(desc *prometheus.Desc, id string, cs []statuspage.AffectedComponent) {
+	seen := make(map[string]struct{}, len(cs))
+	for _, c := range cs {
+		if c.ID == "" {
+			continue
+		}
+		if _, dup := seen[c.ID]; dup {
+			continue
+		}
+		seen[c.ID] = struct{}{}
+		e.gauge(desc, 1, id, label(c.ID), label(c.Name))
+	}
+}

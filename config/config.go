@@ -1,0 +1,228 @@
+// Package config reads and validates the exporter's YAML configuration and
+// holds the active one, replacing it on reload only when the new file is good.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/prometheus/common/config"
+	"github.com/prometheus/common/model"
+	"go.yaml.in/yaml/v2"
+)
+
+// DefaultDefaults are the page settings used when the file sets none.
+var DefaultDefaults = Defaults{
+	Timeout:          model.Duration(10 * time.Second),
+	CacheTTL:         model.Duration(30 * time.Second),
+	MaxStale:         model.Duration(15 * time.Minute),
+	HTTPClientConfig: config.DefaultHTTPClientConfig,
+}
+
+// Config is the whole configuration file.
+type Config struct {
+	Defaults Defaults `yaml:"defaults"`
+	Pages    []Page   `yaml:"pages"`
+}
+
+// Defaults apply to every page that does not override them.
+type Defaults struct {
+	// Timeout bounds one upstream request.
+	Timeout model.Duration `yaml:"timeout"`
+	// CacheTTL is how long a fetch result, good or bad, is reused.
+	CacheTTL model.Duration `yaml:"cache_ttl"`
+	// MaxStale is how long the last good data is served after failures.
+	MaxStale model.Duration `yaml:"max_stale"`
+	// HTTPClientConfig configures proxies, TLS and authorization.
+	HTTPClientConfig config.HTTPClientConfig `yaml:"http_client_config"`
+}
+
+// Page is one status page. Unset fields take the value from Defaults; a
+// page's http_client_config replaces the default one as a whole.
+type Page struct {
+	Name             string                   `yaml:"name"`
+	URL              string                   `yaml:"url"`
+	Timeout          *model.Duration          `yaml:"timeout,omitempty"`
+	CacheTTL         *model.Duration          `yaml:"cache_ttl,omitempty"`
+	MaxStale         *model.Duration          `yaml:"max_stale,omitempty"`
+	HTTPClientConfig *config.HTTPClientConfig `yaml:"http_client_config,omitempty"`
+}
+
+// UnmarshalYAML applies DefaultDefaults before reading the file's values.
+func (d *Defaults) UnmarshalYAML(unmarshal func(any) error) error {
+	type plain Defaults
+	*d = DefaultDefaults
+	return unmarshal((*plain)(d))
+}
+
+// UnmarshalYAML makes a missing defaults section mean DefaultDefaults.
+func (c *Config) UnmarshalYAML(unmarshal func(any) error) error {
+	type plain Config
+	*c = Config{Defaults: DefaultDefaults}
+	return unmarshal((*plain)(c))
+}
+
+// Settings are the effective values of one page after defaults apply.
+type Settings struct {
+	Timeout          time.Duration
+	CacheTTL         time.Duration
+	MaxStale         time.Duration
+	HTTPClientConfig config.HTTPClientConfig
+}
+
+// Settings returns the page's effective settings under d.
+func (p *Page) Settings(d Defaults) Settings {
+	s := Settings{
+		Timeout:          time.Duration(d.Timeout),
+		CacheTTL:         time.Duration(d.CacheTTL),
+		MaxStale:         time.Duration(d.MaxStale),
+		HTTPClientConfig: d.HTTPClientConfig,
+	}
+	if p.Timeout != nil {
+		s.Timeout = time.Duration(*p.Timeout)
+	}
+	if p.CacheTTL != nil {
+		s.CacheTTL = time.Duration(*p.CacheTTL)
+	}
+	if p.MaxStale != nil {
+		s.MaxStale = time.Duration(*p.MaxStale)
+	}
+	if p.HTTPClientConfig != nil {
+		s.HTTPClientConfig = *p.HTTPClientConfig
+	}
+	return s
+}
+
+// Load reads, parses strictly and validates the file at path. Relative
+// *_file paths in it resolve against the file's directory.
+func Load(path string) (*Config, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	c, err := Parse(b)
+	if err != nil {
+		return nil, fmt.Errorf("config file %s: %w", path, err)
+	}
+	dir, err := filepath.Abs(filepath.Dir(path))
+	if err != nil {
+		return nil, fmt.Errorf("config file %s: %w", path, err)
+	}
+	c.SetDirectory(dir)
+	return c, nil
+}
+
+// Parse parses and validates a configuration document. Unknown keys are errors.
+func Parse(b []byte) (*Config, error) {
+	c := &Config{Defaults: DefaultDefaults}
+	if err := yaml.UnmarshalStrict(b, c); err != nil {
+		return nil, err
+	}
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// SetDirectory resolves relative file paths against dir.
+func (c *Config) SetDirectory(dir string) {
+	c.Defaults.HTTPClientConfig.SetDirectory(dir)
+	for i := range c.Pages {
+		c.Pages[i].HTTPClientConfig.SetDirectory(dir)
+	}
+}
+
+var nameRE = regexp.MustCompile(`^[a-zA-Z0-9_.-]+$`)
+
+// Validate checks the whole configuration; errors name the page and field.
+func (c *Config) Validate() error {
+	if err := validateDurations("defaults", Settings{
+		Timeout:  time.Duration(c.Defaults.Timeout),
+		CacheTTL: time.Duration(c.Defaults.CacheTTL),
+		MaxStale: time.Duration(c.Defaults.MaxStale),
+	}); err != nil {
+		return err
+	}
+	if err := c.Defaults.HTTPClientConfig.Validate(); err != nil {
+		return fmt.Errorf("defaults: http_client_config: %w", err)
+	}
+	if len(c.Pages) == 0 {
+		return errors.New("pages: at least one page is required")
+	}
+	seen := make(map[string]int, len(c.Pages))
+	for i := range c.Pages {
+		p := &c.Pages[i]
+		where := fmt.Sprintf("pages[%d]", i)
+		if p.Name != "" {
+			where = fmt.Sprintf("page %q", p.Name)
+		}
+		switch {
+		case p.Name == "":
+			return fmt.Errorf("%s: name: missing", where)
+		case !nameRE.MatchString(p.Name):
+			return fmt.Errorf("%s: name: must match %s", where, nameRE)
+		}
+		if j, dup := seen[p.Name]; dup {
+			return fmt.Errorf("%s: name: duplicate of pages[%d]", where, j)
+		}
+		seen[p.Name] = i
+		if err := validateURL(p.URL); err != nil {
+			return fmt.Errorf("%s: url: %w", where, err)
+		}
+		if err := validateDurations(where, p.Settings(c.Defaults)); err != nil {
+			return err
+		}
+		if p.HTTPClientConfig != nil {
+			if err := p.HTTPClientConfig.Validate(); err != nil {
+				return fmt.Errorf("%s: http_client_config: %w", where, err)
+			}
+		}
+	}
+	return nil
+}
+
+func validateDurations(where string, s Settings) error {
+	switch {
+	case s.Timeout <= 0:
+		return fmt.Errorf("%s: timeout: must be greater than 0", where)
+	case s.CacheTTL < 0:
+		return fmt.Errorf("%s: cache_ttl: must not be negative", where)
+	case s.MaxStale < 0:
+		return fmt.Errorf("%s: max_stale: must not be negative", where)
+	}
+	return nil
+}
+
+func validateURL(raw string) error {
+	if raw == "" {
+		return errors.New("missing")
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		// url.Parse quotes the input; keep only its reason.
+		var uerr *url.Error
+		if errors.As(err, &uerr) {
+			err = uerr.Err
+		}
+		return fmt.Errorf("not a valid URL: %w", err)
+	}
+	switch {
+	case u.Scheme != "http" && u.Scheme != "https":
+		return fmt.Errorf("scheme must be http or https, got %q", u.Scheme)
+	case u.Host == "":
+		return errors.New("missing host")
+	case u.User != nil:
+		return errors.New("credentials in the URL are not allowed: use http_client_config")
+	case u.RawQuery != "" || u.Fragment != "":
+		return errors.New("query and fragment are not allowed")
+	case strings.TrimSpace(raw) != raw:
+		return errors.New("surrounding spaces are not allowed")
+	}
+	return nil
+}

@@ -1,0 +1,113 @@
+package config
+
+import (
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"github.com/prometheus/common/config"
+
+	"github.com/statuspage-exporter/statuspage_exporter/statuspage"
+)
+
+// Active is a loaded configuration with what was built from it once: one
+// target, with its HTTP client, per page. It is never modified.
+type Active struct {
+	Config  *Config
+	Targets []*statuspage.Target
+	byName  map[string]*statuspage.Target
+}
+
+// Target returns the page called name, or nil.
+func (a *Active) Target(name string) *statuspage.Target {
+	return a.byName[name]
+}
+
+// Names returns the set of configured page names.
+func (a *Active) Names() map[string]bool {
+	names := make(map[string]bool, len(a.Targets))
+	for _, t := range a.Targets {
+		names[t.Name] = true
+	}
+	return names
+}
+
+// Build makes the targets of c, creating each page's HTTP client.
+func Build(c *Config) (*Active, error) {
+	a := &Active{Config: c, byName: make(map[string]*statuspage.Target, len(c.Pages))}
+	for i := range c.Pages {
+		p := &c.Pages[i]
+		s := p.Settings(c.Defaults)
+		u, err := statuspage.SummaryURL(p.URL)
+		if err != nil {
+			return nil, fmt.Errorf("page %q: url: %w", p.Name, err)
+		}
+		client, err := config.NewClientFromConfig(s.HTTPClientConfig, "statuspage_exporter")
+		if err != nil {
+			return nil, fmt.Errorf("page %q: http_client_config: %w", p.Name, err)
+		}
+		statuspage.LimitRedirects(client, statuspage.DefaultMaxRedirects)
+		t := &statuspage.Target{
+			Name:       p.Name,
+			SummaryURL: u,
+			Client:     client,
+			Timeout:    s.Timeout,
+			CacheTTL:   s.CacheTTL,
+			MaxStale:   s.MaxStale,
+		}
+		a.Targets = append(a.Targets, t)
+		a.byName[p.Name] = t
+	}
+	return a, nil
+}
+
+// closeIdle releases the idle connections of a configuration that is no
+// longer served.
+func (a *Active) closeIdle() {
+	for _, t := range a.Targets {
+		if t.Client != nil {
+			t.Client.CloseIdleConnections()
+		}
+	}
+}
+
+// Holder keeps the active configuration. Reads are lock-free; reloads are
+// serialised, and a reload that fails leaves the active configuration alone.
+type Holder struct {
+	path   string
+	mu     sync.Mutex // serialises reloads
+	active atomic.Pointer[Active]
+}
+
+// NewHolder returns a holder for the file at path; call Reload to load it.
+func NewHolder(path string) *Holder {
+	return &Holder{path: path}
+}
+
+// Active returns the configuration in use; nil before the first good load.
+func (h *Holder) Active() *Active {
+	return h.active.Load()
+}
+
+// Reload loads the file again. On success the new configuration is active
+// and the old one is returned; on failure nothing changes.
+func (h *Holder) Reload() (old *Active, err error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	c, err := Load(h.path)
+	if err != nil {
+		return nil, err
+	}
+	a, err := Build(c)
+	if err != nil {
+		return nil, fmt.Errorf("config file %s: %w", h.path, err)
+	}
+	old = h.active.Swap(a)
+	if old != nil {
+		// Scrapes that still hold old may use these clients: closing idle
+		// connections is safe, a busy one finishes normally.
+		old.closeIdle()
+	}
+	return old, nil
+}
+

@@ -1,0 +1,205 @@
+// Command statuspage_exporter exposes Atlassian Statuspage (and compatible)
+// status pages as Prometheus metrics, fetched at scrape time through a cache.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/alecthomas/kingpin/v2"
+	"github.com/alecthomas/units"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	versioncollector "github.com/prometheus/client_golang/prometheus/collectors/version"
+	"github.com/prometheus/common/promslog"
+	promslogflag "github.com/prometheus/common/promslog/flag"
+	"github.com/prometheus/common/version"
+	"github.com/prometheus/exporter-toolkit/web"
+	"github.com/prometheus/exporter-toolkit/web/kingpinflag"
+
+	"github.com/statuspage-exporter/statuspage_exporter/collector"
+	"github.com/statuspage-exporter/statuspage_exporter/config"
+	"github.com/statuspage-exporter/statuspage_exporter/statuspage"
+)
+
+const exporterName = "statuspage_exporter"
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// flags are the command line settings.
+type flags struct {
+	configFile     string
+	configCheck    bool
+	metricsPath    string
+	timeoutOffset  time.Duration
+	maxConcurrency int
+	maxBodySize    units.Base2Bytes
+	shutdownWait   time.Duration
+	web            *web.FlagConfig
+	log            *promslog.Config
+}
+
+func parseFlags(args []string, stdout, stderr io.Writer) (*flags, error) {
+	f := &flags{log: &promslog.Config{Writer: stderr}}
+	app := kingpin.New(exporterName, "Prometheus exporter for Atlassian Statuspage and compatible status pages.")
+	app.UsageWriter(stdout)
+	app.ErrorWriter(stderr)
+	app.HelpFlag.Short('h')
+	app.Version(version.Print(exporterName))
+	app.Flag("config.file", "Path to the configuration file.").
+		Default("statuspage_exporter.yml").StringVar(&f.configFile)
+	app.Flag("config.check", "Validate the configuration (and the web configuration) and exit.").
+		BoolVar(&f.configCheck)
+	app.Flag("web.telemetry-path", "Path under which to expose metrics.").
+		Default("/metrics").StringVar(&f.metricsPath)
+	app.Flag("statuspage.timeout-offset", "Subtracted from the scrape timeout Prometheus sends, to leave time for the answer.").
+		Default("0.5s").DurationVar(&f.timeoutOffset)
+	app.Flag("statuspage.max-concurrency", "Upstream requests in flight at most, across all pages.").
+		Default("128").IntVar(&f.maxConcurrency)
+	app.Flag("statuspage.max-body-size", "Largest summary document accepted from a page.").
+		Default("4MiB").BytesVar(&f.maxBodySize)
+	app.Flag("web.shutdown-timeout", "On SIGTERM, how long in-flight requests may take to finish.").
+		Default("30s").DurationVar(&f.shutdownWait)
+	f.web = kingpinflag.AddFlags(app, ":10036")
+	promslogflag.AddFlags(app, f.log)
+	if _, err := app.Parse(args); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	f, err := parseFlags(args, stdout, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", exporterName, err)
+		return 2
+	}
+	logger := promslog.New(f.log)
+	if f.configCheck {
+		return checkConfig(f, stdout, logger)
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	static := prometheus.NewRegistry()
+	static.MustRegister(
+		versioncollector.NewCollector(exporterName),
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+	)
+	selfMetrics := collector.NewExporterMetrics(static)
+	store := statuspage.NewStore(statuspage.StoreOptions{
+		Fetcher: statuspage.Fetcher{
+			UserAgent:   exporterName + "/" + version.Version,
+			MaxBodySize: int64(f.maxBodySize),
+		},
+		MaxConcurrency: f.maxConcurrency,
+		Logger:         logger,
+		Observer:       selfMetrics,
+	})
+	e := &exporter{
+		holder:  config.NewHolder(f.configFile),
+		store:   store,
+		metrics: selfMetrics,
+		logger:  logger,
+		static:  static,
+		offset:  f.timeoutOffset,
+	}
+	logger.Info("Starting "+exporterName, "version", version.Info(), "build_context", version.BuildContext())
+	if err := e.reload(); err != nil {
+		logger.Error("Cannot load the configuration", "err", err)
+		return 1
+	}
+
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	go func() {
+		for {
+			select {
+			case <-hup:
+				_ = e.reload() // logged and counted by reload
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+
+	handler, err := e.routes(f.metricsPath)
+	if err != nil {
+		logger.Error("Cannot set up the web routes", "err", err)
+		return 1
+	}
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelError),
+	}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- web.ListenAndServe(srv, f.web, logger) }()
+	select {
+	case err := <-serveErr:
+		logger.Error("Server stopped", "err", err)
+		return 1
+	case <-ctx.Done():
+	}
+	logger.Info("Shutting down; waiting for in-flight requests", "timeout", f.shutdownWait)
+	sctx, cancel := context.WithTimeout(context.Background(), f.shutdownWait)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		logger.Error("Shutdown did not complete", "err", err)
+		return 1
+	}
+	if err := <-serveErr; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		logger.Error("Server stopped", "err", err)
+		return 1
+	}
+	return 0
+}
+
+func checkConfig(f *flags, stdout io.Writer, logger *slog.Logger) int {
+	c, err := config.Load(f.configFile)
+	if err == nil {
+		_, err = config.Build(c)
+	}
+	if err != nil {
+		logger.Error("Configuration is invalid", "err", err)
+		return 1
+	}
+	if *f.web.WebConfigFile != "" {
+		if err := web.Validate(*f.web.WebConfigFile); err != nil {
+			logger.Error("Web configuration is invalid", "file", *f.web.WebConfigFile, "err", err)
+			return 1
+		}
+	}
+	fmt.Fprintf(stdout, "%s: configuration OK (%d pages)\n", f.configFile, len(c.Pages))
+	return 0
+}
+
+// scrapeContext bounds a scrape by the timeout Prometheus announces, less
+// the offset; without the header only the request's own life bounds it.
+func scrapeContext(r *http.Request, offset time.Duration) (context.Context, context.CancelFunc) {
+	v := r.Header.Get("X-Prometheus-Scrape-Timeout-Seconds")
+	secs, err := strconv.ParseFloat(v, 64)
+	if v == "" || err != nil || secs <= 0 {
+		return context.WithCancel(r.Context())
+	}
+	timeout := time.Duration(secs * float64(time.Second))
+	if timeout > offset {
+		timeout -= offset
+	}
+	return context.WithTimeout(r.Context(), timeout)
+}

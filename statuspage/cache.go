@@ -1,0 +1,308 @@
+package statuspage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/singleflight"
+)
+
+// Target is one configured page as the client sees it. Targets are built once
+// per config load and never modified afterwards.
+type Target struct {
+	// Name is the configured page name, the cache key.
+	Name string
+	// SummaryURL is the document to fetch (see SummaryURL).
+	SummaryURL string
+	// Client is built from the page's http_client_config.
+	Client *http.Client
+	// Timeout bounds one upstream request.
+	Timeout time.Duration
+	// CacheTTL is how long a result, good or bad, is reused.
+	CacheTTL time.Duration
+	// MaxStale is how long the last good data is served after failures.
+	MaxStale time.Duration
+}
+
+// Outcome says how the store answered one Get.
+type Outcome string
+
+// The outcomes of Get. Each call has exactly one.
+const (
+	// OutcomeHit: fresh data from the cache, no upstream request.
+	OutcomeHit Outcome = "hit"
+	// OutcomeMiss: the caller started an upstream request that succeeded.
+	OutcomeMiss Outcome = "miss"
+	// OutcomeShared: the caller joined another caller's request that succeeded.
+	OutcomeShared Outcome = "shared"
+	// OutcomeStale: the data could not be refreshed; the last good data is served.
+	OutcomeStale Outcome = "stale"
+	// OutcomeError: the data could not be refreshed and none is left to serve.
+	OutcomeError Outcome = "error"
+)
+
+// Outcomes lists every Outcome, for initialising counters.
+var Outcomes = []Outcome{OutcomeHit, OutcomeMiss, OutcomeShared, OutcomeStale, OutcomeError}
+
+// Result is what a scrape gets for one page.
+type Result struct {
+	// Summary is the data to expose, nil when there is none younger than
+	// MaxStale. Never modify it: it is shared by every scrape.
+	Summary *Summary
+	// Fresh is true when Summary comes from a fetch that succeeded within
+	// CacheTTL. A false Fresh with a non-nil Summary is stale data.
+	Fresh bool
+	// LastSuccess is when the last good data was fetched; zero before the
+	// first success.
+	LastSuccess time.Time
+	// Duration is that of the request behind Summary, or of the last failed try.
+	Duration time.Duration
+	// Err says why the data is not fresh; nil when Fresh.
+	Err     error
+	Outcome Outcome
+}
+
+// Observer receives the store's events, for self-monitoring.
+type Observer interface {
+	// UpstreamRequest is called after each upstream request; code is 0 when
+	// no HTTP response arrived.
+	UpstreamRequest(page string, code int, d time.Duration)
+	// CacheResult is called once per Get.
+	CacheResult(page string, o Outcome)
+}
+
+// StoreOptions configure a Store.
+type StoreOptions struct {
+	Fetcher Fetcher
+	// MaxConcurrency bounds upstream requests in flight across all pages;
+	// zero means unbounded.
+	MaxConcurrency int
+	Logger         *slog.Logger
+	Observer       Observer
+	// Now replaces time.Now in tests.
+	Now func() time.Time
+}
+
+// Store is the per-page cache in front of the upstream pages. It is safe for
+// concurrent use; no lock is held across a request.
+type Store struct {
+	fetcher  Fetcher
+	sem      chan struct{}
+	logger   *slog.Logger
+	observer Observer
+	now      func() time.Time
+	group    singleflight.Group
+
+	mu      sync.Mutex
+	entries map[string]*entry
+}
+
+// entry is the state of one page. Its fields are guarded by mu.
+type entry struct {
+	mu  sync.Mutex
+	url string // the data below belongs to this URL
+
+	good    *Summary
+	goodAt  time.Time
+	goodDur time.Duration
+
+	err       error // of the last attempt; nil when it succeeded
+	errDur    time.Duration
+	notBefore time.Time // no request before this after a failure
+}
+
+// NewStore returns an empty store.
+func NewStore(o StoreOptions) *Store {
+	s := &Store{
+		fetcher:  o.Fetcher,
+		logger:   o.Logger,
+		observer: o.Observer,
+		now:      o.Now,
+		entries:  map[string]*entry{},
+	}
+	if o.MaxConcurrency > 0 {
+		s.sem = make(chan struct{}, o.MaxConcurrency)
+	}
+	if s.logger == nil {
+		s.logger = slog.New(slog.DiscardHandler)
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	return s
+}
+
+// Retain drops the state of every page whose name is not in names, so that
+// pages removed by a reload do not keep memory.
+func (s *Store) Retain(names map[string]bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for name := range s.entries {
+		if !names[name] {
+			delete(s.entries, name)
+		}
+	}
+}
+
+func (s *Store) entry(t *Target) *entry {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.entries[t.Name]
+	if !ok {
+		e = &entry{url: t.SummaryURL}
+		s.entries[t.Name] = e
+	}
+	return e
+}
+
+// Get returns the data for t, fetching it when the cache cannot answer. It
+// waits for a fetch at most until ctx is done; the fetch itself goes on,
+// bounded by t.Timeout, and fills the cache for later callers.
+func (s *Store) Get(ctx context.Context, t *Target) Result {
+	e := s.entry(t)
+	if r, ok := e.cached(t, s.now()); ok {
+		s.observe(t.Name, r.Outcome)
+		return r
+	}
+	started := false
+	ch := s.group.DoChan(t.Name+"\x00"+t.SummaryURL, func() (any, error) {
+		started = true
+		s.refresh(ctx, t, e)
+		return nil, nil
+	})
+	var r Result
+	select {
+	case <-ch:
+		r = e.result(t, s.now())
+		switch {
+		case r.Fresh && started:
+			r.Outcome = OutcomeMiss
+		case r.Fresh:
+			r.Outcome = OutcomeShared
+		}
+	case <-ctx.Done():
+		r = e.result(t, s.now())
+		if !r.Fresh {
+			r.Err = fmt.Errorf("scrape deadline reached before the page answered: %w", context.Cause(ctx))
+		}
+		// A fetch that finished just now may have made the data fresh.
+		if r.Fresh {
+			r.Outcome = OutcomeShared
+		}
+	}
+	s.observe(t.Name, r.Outcome)
+	return r
+}
+
+func (s *Store) observe(page string, o Outcome) {
+	if s.observer != nil {
+		s.observer.CacheResult(page, o)
+	}
+}
+
+// refresh performs one upstream request for t and records its result in e.
+// It runs detached from the caller: giving up on waiting does not cancel it.
+func (s *Store) refresh(ctx context.Context, t *Target, e *entry) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), t.Timeout)
+	defer cancel()
+	var (
+		sum  *Summary
+		resp Response
+		err  error
+	)
+	if err = s.acquire(ctx); err == nil {
+		sum, resp, err = s.fetcher.Fetch(ctx, t)
+		s.release()
+		if s.observer != nil {
+			s.observer.UpstreamRequest(t.Name, resp.StatusCode, resp.Duration)
+		}
+	} else {
+		err = fmt.Errorf("waiting for a free request slot: %w", err)
+	}
+	now := s.now()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.url != t.SummaryURL {
+		return // the page was reconfigured meanwhile; this data is not its
+	}
+	if err == nil {
+		e.good, e.goodAt, e.goodDur = sum, now, resp.Duration
+		e.err, e.notBefore = nil, time.Time{}
+		return
+	}
+	wait := t.CacheTTL
+	var herr *HTTPError
+	if errors.As(err, &herr) && herr.RetryAfter > wait {
+		wait = herr.RetryAfter
+	}
+	e.err, e.errDur, e.notBefore = err, resp.Duration, now.Add(wait)
+	s.logger.Warn("Fetching page failed", "page", t.Name, "url", t.SummaryURL, "err", err, "retry_in", wait)
+}
+
+func (s *Store) acquire(ctx context.Context) error {
+	if s.sem == nil {
+		return nil
+	}
+	select {
+	case s.sem <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (s *Store) release() {
+	if s.sem != nil {
+		<-s.sem
+	}
+}
+
+// cached answers from e without a request when the state allows it: fresh
+// data, or a failure whose back-off has not passed.
+func (e *entry) cached(t *Target, now time.Time) (Result, bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.url != t.SummaryURL {
+		// Reconfigured to another document: what we hold is not its data.
+		*e = entry{url: t.SummaryURL}
+	}
+	switch {
+	case e.err == nil && e.good != nil && now.Sub(e.goodAt) < t.CacheTTL:
+	case e.err != nil && now.Before(e.notBefore):
+	default:
+		return Result{}, false
+	}
+	return e.resultLocked(t, now), true
+}
+
+func (e *entry) result(t *Target, now time.Time) Result {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.resultLocked(t, now)
+}
+
+func (e *entry) resultLocked(t *Target, now time.Time) Result {
+	r := Result{LastSuccess: e.goodAt}
+	age := now.Sub(e.goodAt)
+	switch {
+	case e.good != nil && e.err == nil && age < t.CacheTTL:
+		r.Summary, r.Fresh, r.Duration, r.Outcome = e.good, true, e.goodDur, OutcomeHit
+		return r
+	case e.good != nil && age < t.MaxStale:
+		r.Summary, r.Outcome = e.good, OutcomeStale
+	default:
+		r.Outcome = OutcomeError
+	}
+	r.Err, r.Duration = e.err, e.errDur
+	if e.err == nil {
+		// The last fetch succeeded but its data has aged past the TTL and no
+		// new fetch has completed in time.
+		r.Err, r.Duration = errors.New("cached data expired and the refresh has not completed"), e.goodDur
+	}
+	return r
+}

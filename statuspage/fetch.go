@@ -1,0 +1,244 @@
+package statuspage
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// SummaryPath is appended to a page's base URL.
+const SummaryPath = "/api/v2/summary.json"
+
+// DefaultMaxBodySize bounds a summary document. The largest real page we know
+// (539 components) sends 331 KB, so this leaves ample room while keeping a
+// body that never ends from exhausting memory.
+const DefaultMaxBodySize = 4 << 20
+
+// DefaultMaxRedirects bounds redirect chains: pages move (status.anthropic.com
+// to status.claude.com), but a loop must end.
+const DefaultMaxRedirects = 5
+
+// ErrBodyTooLarge is returned when a response exceeds the size cap.
+var ErrBodyTooLarge = errors.New("response body too large")
+
+// HTTPError is a response with a status other than 200 (or 304 when a
+// conditional request was made).
+type HTTPError struct {
+	StatusCode int
+	// RetryAfter is how long the page asked us to wait (429 and 503 only);
+	// zero when it did not say.
+	RetryAfter time.Duration
+}
+
+func (e *HTTPError) Error() string {
+	msg := fmt.Sprintf("unexpected HTTP status %d %s", e.StatusCode, http.StatusText(e.StatusCode))
+	if e.RetryAfter > 0 {
+		msg += fmt.Sprintf(" (retry after %s)", e.RetryAfter)
+	}
+	return msg
+}
+
+// DecodeError means the body was received but is not a summary document.
+type DecodeError struct {
+	ContentType string
+	Err         error
+}
+
+func (e *DecodeError) Error() string {
+	if e.ContentType != "" {
+		return fmt.Sprintf("invalid summary document (content-type %q): %v", e.ContentType, e.Err)
+	}
+	return fmt.Sprintf("invalid summary document: %v", e.Err)
+}
+
+func (e *DecodeError) Unwrap() error { return e.Err }
+
+// SummaryURL returns the URL to fetch for a configured page URL: the URL
+// itself when it already names a .json document, else the base URL with
+// SummaryPath appended.
+func SummaryURL(base string) (string, error) {
+	u, err := url.Parse(base)
+	if err != nil {
+		return "", err
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return "", fmt.Errorf("scheme must be http or https, got %q", u.Scheme)
+	}
+	if u.Host == "" {
+		return "", errors.New("missing host")
+	}
+	if !strings.HasSuffix(u.Path, ".json") {
+		u.Path = strings.TrimSuffix(u.Path, "/") + SummaryPath
+		u.RawPath = ""
+	}
+	return u.String(), nil
+}
+
+// LimitRedirects makes c follow at most n redirects, keeping c's own policy
+// (such as not following at all) for the rest.
+func LimitRedirects(c *http.Client, n int) {
+	inner := c.CheckRedirect
+	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if len(via) > n {
+			return fmt.Errorf("stopped after %d redirects", n)
+		}
+		if inner != nil {
+			return inner(req, via)
+		}
+		return nil
+	}
+}
+
+// Response describes one upstream request, successful or not.
+type Response struct {
+	// StatusCode is the HTTP status, 0 when no response arrived.
+	StatusCode int
+	Duration   time.Duration
+}
+
+// Fetcher performs single upstream requests, without caching.
+type Fetcher struct {
+	UserAgent   string
+	MaxBodySize int64
+}
+
+// Fetch requests the summary document of t once. Errors name neither the page
+// nor credentials; callers add the page name.
+func (f *Fetcher) Fetch(ctx context.Context, t *Target) (*Summary, Response, error) {
+	start := time.Now()
+	var resp Response
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, t.SummaryURL, nil)
+	if err != nil {
+		return nil, resp, err
+	}
+	req.Header.Set("Accept", "application/json")
+	if f.UserAgent != "" {
+		req.Header.Set("User-Agent", f.UserAgent)
+	}
+	client := t.Client
+	if client == nil {
+		client = http.DefaultClient
+	}
+	res, err := client.Do(req)
+	if err != nil {
+		resp.Duration = time.Since(start)
+		return nil, resp, transportError(ctx, err)
+	}
+	defer res.Body.Close()
+	resp.StatusCode = res.StatusCode
+	if res.StatusCode != http.StatusOK {
+		resp.Duration = time.Since(start)
+		herr := &HTTPError{StatusCode: res.StatusCode}
+		if res.StatusCode == http.StatusTooManyRequests || res.StatusCode == http.StatusServiceUnavailable {
+			herr.RetryAfter = ParseRetryAfter(res.Header.Get("Retry-After"), time.Now())
+		}
+		return nil, resp, herr
+	}
+	body, err := readBody(res.Body, f.maxBodySize())
+	resp.Duration = time.Since(start)
+	if err != nil {
+		return nil, resp, transportError(ctx, err)
+	}
+	s, err := Decode(body)
+	if err != nil {
+		ct, _, _ := mime.ParseMediaType(res.Header.Get("Content-Type"))
+		return nil, resp, &DecodeError{ContentType: ct, Err: err}
+	}
+	return s, resp, nil
+}
+
+func (f *Fetcher) maxBodySize() int64 {
+	if f.MaxBodySize > 0 {
+		return f.MaxBodySize
+	}
+	return DefaultMaxBodySize
+}
+
+func readBody(r io.Reader, limit int64) ([]byte, error) {
+	body, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("read body: %w", err)
+	}
+	if int64(len(body)) > limit {
+		return nil, fmt.Errorf("%w: more than %d bytes", ErrBodyTooLarge, limit)
+	}
+	return body, nil
+}
+
+// transportError makes network failures readable: the *url.Error wrapper
+// repeats the URL (which the caller logs anyway) and a timeout is clearer
+// said as such.
+func transportError(ctx context.Context, err error) error {
+	if ctx.Err() != nil && errors.Is(err, ctx.Err()) || errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("request timed out: %w", context.DeadlineExceeded)
+	}
+	var uerr *url.Error
+	if errors.As(err, &uerr) {
+		return uerr.Err
+	}
+	return err
+}
+
+// Decode parses a summary document. Documents that are not a JSON object fail.
+// Inside the object it is lenient: null stands for empty, missing keys are
+// empty, and a field of an unexpected type is left empty rather than failing
+// the page (the rest of the document still counts).
+func Decode(body []byte) (*Summary, error) {
+	body = bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))
+	trimmed := bytes.TrimLeft(body, " \t\r\n")
+	switch {
+	case len(trimmed) == 0:
+		return nil, errors.New("empty body")
+	case trimmed[0] == '<':
+		return nil, errors.New("got HTML or XML, not JSON")
+	case trimmed[0] != '{':
+		return nil, errors.New("top-level value is not a JSON object")
+	}
+	var s Summary
+	if err := json.Unmarshal(trimmed, &s); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if !errors.As(err, &typeErr) {
+			return nil, err
+		}
+		// encoding/json finished the rest of the document; keep it.
+	}
+	return &s, nil
+}
+
+// MaxRetryAfter caps how long a Retry-After header can silence a page.
+const MaxRetryAfter = 10 * time.Minute
+
+// ParseRetryAfter reads a Retry-After value (delay in seconds or an HTTP
+// date) relative to now. Unreadable or past values give zero; values beyond
+// MaxRetryAfter are capped.
+func ParseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	var d time.Duration
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs <= 0 {
+			return 0
+		}
+		if secs > int64(MaxRetryAfter/time.Second) {
+			return MaxRetryAfter
+		}
+		d = time.Duration(secs) * time.Second
+	} else if at, err := http.ParseTime(v); err == nil {
+		d = at.Sub(now)
+	}
+	if d <= 0 {
+		return 0
+	}
+	return min(d, MaxRetryAfter)
+}

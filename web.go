@@ -1,0 +1,126 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/prometheus/common/version"
+	"github.com/prometheus/exporter-toolkit/web"
+
+	"github.com/statuspage-exporter/statuspage_exporter/collector"
+	"github.com/statuspage-exporter/statuspage_exporter/config"
+	"github.com/statuspage-exporter/statuspage_exporter/statuspage"
+)
+
+// exporter ties the configuration, the cache and the HTTP routes together.
+type exporter struct {
+	holder  *config.Holder
+	store   *statuspage.Store
+	metrics *collector.ExporterMetrics
+	logger  *slog.Logger
+	static  *prometheus.Registry
+	offset  time.Duration
+
+	reloadMu sync.Mutex
+}
+
+// reload loads the configuration file again; a bad file leaves the running
+// configuration in place.
+func (e *exporter) reload() error {
+	e.reloadMu.Lock()
+	defer e.reloadMu.Unlock()
+	old, err := e.holder.Reload()
+	if err != nil {
+		e.metrics.ConfigLoaded(err, 0, nil, time.Now())
+		e.logger.Error("Reloading the configuration failed; keeping the previous one", "err", err)
+		return err
+	}
+	active := e.holder.Active()
+	names := active.Names()
+	e.store.Retain(names)
+	var removed []string
+	if old != nil {
+		for name := range old.Names() {
+			if !names[name] {
+				removed = append(removed, name)
+			}
+		}
+	}
+	e.metrics.ConfigLoaded(nil, len(active.Targets), removed, time.Now())
+	e.logger.Info("Loaded the configuration", "pages", len(active.Targets))
+	return nil
+}
+
+func (e *exporter) routes(metricsPath string) (http.Handler, error) {
+	landing, err := web.NewLandingPage(web.LandingConfig{
+		Name:        "Statuspage Exporter",
+		Description: "Prometheus exporter for Atlassian Statuspage and compatible status pages",
+		Version:     version.Info(),
+		Profiling:   "false",
+		Form: web.LandingForm{
+			Action: "probe",
+			Inputs: []web.LandingFormInput{{Label: "Page", Type: "text", Name: "target", Placeholder: "configured page name"}},
+		},
+		Links: []web.LandingLinks{
+			{Address: metricsPath, Text: "Metrics", Description: "Every configured page and the exporter's own metrics"},
+			{Address: "-/healthy", Text: "Health", Description: "Liveness check"},
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /{$}", landing)
+	mux.Handle(metricsPath, promhttp.InstrumentMetricHandler(e.static, http.HandlerFunc(e.serveMetrics)))
+	mux.HandleFunc("/probe", e.serveProbe)
+	mux.HandleFunc("/-/healthy", func(w http.ResponseWriter, _ *http.Request) {
+		fmt.Fprintln(w, "Healthy")
+	})
+	mux.HandleFunc("POST /-/reload", func(w http.ResponseWriter, _ *http.Request) {
+		if err := e.reload(); err != nil {
+			http.Error(w, "failed to reload config: "+err.Error(), http.StatusInternalServerError)
+			return
+		}
+		fmt.Fprintln(w, "Reloaded")
+	})
+	return mux, nil
+}
+
+// serveMetrics serves every configured page plus the exporter's own metrics.
+func (e *exporter) serveMetrics(w http.ResponseWriter, r *http.Request) {
+	e.serveTargets(w, r, e.holder.Active().Targets, prometheus.Gatherers{e.static})
+}
+
+// serveProbe serves one configured page, named by the target parameter.
+func (e *exporter) serveProbe(w http.ResponseWriter, r *http.Request) {
+	name := r.URL.Query().Get("target")
+	if name == "" {
+		http.Error(w, "missing target parameter: give a configured page name", http.StatusBadRequest)
+		return
+	}
+	t := e.holder.Active().Target(name)
+	if t == nil {
+		http.Error(w, fmt.Sprintf("unknown target %q: not a configured page name", name), http.StatusBadRequest)
+		return
+	}
+	e.serveTargets(w, r, []*statuspage.Target{t}, nil)
+}
+
+// serveTargets gathers targets through a registry of this request only,
+// bound to the scrape's deadline, together with extra.
+func (e *exporter) serveTargets(w http.ResponseWriter, r *http.Request, targets []*statuspage.Target, extra prometheus.Gatherers) {
+	ctx, cancel := scrapeContext(r, e.offset)
+	defer cancel()
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collector.New(ctx, e.store, targets, e.logger))
+	// The pages first, so the exporter's own counters include this scrape.
+	promhttp.HandlerFor(append(prometheus.Gatherers{reg}, extra...), promhttp.HandlerOpts{
+		ErrorLog:      slog.NewLogLogger(e.logger.Handler(), slog.LevelError),
+		ErrorHandling: promhttp.ContinueOnError,
+	}).ServeHTTP(w, r)
+}
