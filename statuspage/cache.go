@@ -171,14 +171,21 @@ func (s *Store) Get(ctx context.Context, t *Target) Result {
 	}
 	started := false
 	ch := s.group.DoChan(t.Name+"\x00"+t.SummaryURL, func() (any, error) {
+		// A fetch that completed between our cache check and this call has
+		// already answered; asking again would cost the page a request.
+		if _, ok := e.cached(t, s.now()); ok {
+			return false, nil
+		}
 		started = true
-		s.refresh(ctx, t, e)
-		return nil, nil
+		return s.refresh(ctx, t, e), nil
 	})
 	var r Result
 	select {
-	case <-ch:
-		r = e.result(t, s.now())
+	case res := <-ch:
+		// Data from the fetch we waited for is fresh even when the TTL is
+		// shorter than the request took (or zero).
+		fetched, _ := res.Val.(bool)
+		r = e.result(t, s.now(), fetched)
 		switch {
 		case r.Fresh && started:
 			r.Outcome = OutcomeMiss
@@ -186,7 +193,7 @@ func (s *Store) Get(ctx context.Context, t *Target) Result {
 			r.Outcome = OutcomeShared
 		}
 	case <-ctx.Done():
-		r = e.result(t, s.now())
+		r = e.result(t, s.now(), false)
 		if !r.Fresh {
 			r.Err = fmt.Errorf("scrape deadline reached before the page answered: %w", context.Cause(ctx))
 		}
@@ -205,10 +212,18 @@ func (s *Store) observe(page string, o Outcome) {
 	}
 }
 
-// refresh performs one upstream request for t and records its result in e.
-// It runs detached from the caller: giving up on waiting does not cancel it.
-func (s *Store) refresh(ctx context.Context, t *Target, e *entry) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), t.Timeout)
+// DefaultTimeout bounds a request when a Target sets no timeout.
+const DefaultTimeout = 10 * time.Second
+
+// refresh performs one upstream request for t and records its result in e,
+// reporting whether it got good data. It runs detached from the caller:
+// giving up on waiting does not cancel it.
+func (s *Store) refresh(ctx context.Context, t *Target, e *entry) bool {
+	timeout := t.Timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
 	defer cancel()
 	var (
 		sum  *Summary
@@ -228,12 +243,12 @@ func (s *Store) refresh(ctx context.Context, t *Target, e *entry) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.url != t.SummaryURL {
-		return // the page was reconfigured meanwhile; this data is not its
+		return false // the page was reconfigured meanwhile; this data is not its
 	}
 	if err == nil {
 		e.good, e.goodAt, e.goodDur = sum, now, resp.Duration
 		e.err, e.notBefore = nil, time.Time{}
-		return
+		return true
 	}
 	wait := t.CacheTTL
 	var herr *HTTPError
@@ -242,6 +257,7 @@ func (s *Store) refresh(ctx context.Context, t *Target, e *entry) {
 	}
 	e.err, e.errDur, e.notBefore = err, resp.Duration, now.Add(wait)
 	s.logger.Warn("Fetching page failed", "page", t.Name, "url", t.SummaryURL, "err", err, "retry_in", wait)
+	return false
 }
 
 func (s *Store) acquire(ctx context.Context) error {
@@ -269,7 +285,11 @@ func (e *entry) cached(t *Target, now time.Time) (Result, bool) {
 	defer e.mu.Unlock()
 	if e.url != t.SummaryURL {
 		// Reconfigured to another document: what we hold is not its data.
-		*e = entry{url: t.SummaryURL}
+		// Reset field by field: assigning a whole entry would also replace
+		// the mutex held here.
+		e.url = t.SummaryURL
+		e.good, e.goodAt, e.goodDur = nil, time.Time{}, 0
+		e.err, e.errDur, e.notBefore = nil, 0, time.Time{}
 	}
 	switch {
 	case e.err == nil && e.good != nil && now.Sub(e.goodAt) < t.CacheTTL:
@@ -277,20 +297,23 @@ func (e *entry) cached(t *Target, now time.Time) (Result, bool) {
 	default:
 		return Result{}, false
 	}
-	return e.resultLocked(t, now), true
+	return e.resultLocked(t, now, false), true
 }
 
-func (e *entry) result(t *Target, now time.Time) Result {
+func (e *entry) result(t *Target, now time.Time, fetched bool) Result {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return e.resultLocked(t, now)
+	return e.resultLocked(t, now, fetched)
 }
 
-func (e *entry) resultLocked(t *Target, now time.Time) Result {
+// resultLocked describes the state of e. fetched says the caller waited for
+// the fetch that produced the current state, so good data counts as fresh
+// whatever its age against the TTL.
+func (e *entry) resultLocked(t *Target, now time.Time, fetched bool) Result {
 	r := Result{LastSuccess: e.goodAt}
 	age := now.Sub(e.goodAt)
 	switch {
-	case e.good != nil && e.err == nil && age < t.CacheTTL:
+	case e.good != nil && e.err == nil && (fetched || age < t.CacheTTL):
 		r.Summary, r.Fresh, r.Duration, r.Outcome = e.good, true, e.goodDur, OutcomeHit
 		return r
 	case e.good != nil && age < t.MaxStale:

@@ -211,6 +211,11 @@ func Decode(body []byte) (*Summary, error) {
 		}
 		// encoding/json finished the rest of the document; keep it.
 	}
+	if s.Page.ID == "" && s.Page.Name == "" {
+		// Every Statuspage-compatible document names its page; an object
+		// without one ("{}" from a broken proxy) is not a page saying all is well.
+		return nil, errors.New("no page object: not a status page summary")
+	}
 	return &s, nil
 }
 
@@ -226,7 +231,9 @@ func ParseRetryAfter(v string, now time.Time) time.Duration {
 		return 0
 	}
 	var d time.Duration
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+	// ParseInt saturates values beyond int64 and reports ErrRange; the
+	// saturated value still lands on the right side of the checks below.
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil || errors.Is(err, strconv.ErrRange) {
 		if secs <= 0 {
 			return 0
 		}
