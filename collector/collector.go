@@ -62,6 +62,9 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 // Translate returns the metrics for one page's result: the health series
 // always, the data series when the result carries data.
 func Translate(page string, r statuspage.Result, logger *slog.Logger) []prometheus.Metric {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
 	e := newEmitter(page)
 	e.health(r)
 	if r.Summary != nil {

@@ -17,14 +17,17 @@ func (e *emitter) components(cs []statuspage.Component) {
 	seen := make(map[string]struct{}, len(cs))
 	for i := range cs {
 		c := &cs[i]
-		if c.ID == "" {
+		// Deduplicate on the label value: ids that differ only in what
+		// label() strips would still make equal series.
+		id := label(c.ID)
+		if id == "" {
 			continue
 		}
-		if _, dup := seen[c.ID]; dup {
+		if _, dup := seen[id]; dup {
 			continue
 		}
-		seen[c.ID] = struct{}{}
-		id, name := label(c.ID), label(c.Name)
+		seen[id] = struct{}{}
+		name := label(c.Name)
 		if c.Group {
 			e.stateSet(groupStatusDesc, componentStatuses, c.Status, id, name)
 			continue

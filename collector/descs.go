@@ -10,10 +10,10 @@ func newDesc(name, help string, labels ...string) *prometheus.Desc {
 
 // The known values of each state set. Order is the order of the series.
 var (
-	pageIndicators     = []string{"none", "minor", "major", "critical", "maintenance"}
-	componentStatuses  = []string{"operational", "degraded_performance", "partial_outage", "major_outage", "under_maintenance"}
-	incidentStatuses   = []string{"investigating", "identified", "monitoring", "resolved", "postmortem"}
-	impacts            = []string{"none", "minor", "major", "critical", "maintenance"}
+	pageIndicators      = []string{"none", "minor", "major", "critical", "maintenance"}
+	componentStatuses   = []string{"operational", "degraded_performance", "partial_outage", "major_outage", "under_maintenance"}
+	incidentStatuses    = []string{"investigating", "identified", "monitoring", "resolved", "postmortem"}
+	impacts             = []string{"none", "minor", "major", "critical", "maintenance"}
 	maintenanceStatuses = []string{"scheduled", "in_progress", "verifying", "completed"}
 )
 

@@ -93,12 +93,16 @@ func label(s string) string {
 			space = b.Len() > 0
 			continue
 		}
+		n := utf8.RuneLen(r)
+		if space {
+			n++ // the pending space counts against the bound with its rune
+		}
+		if b.Len()+n > maxLabelBytes {
+			break
+		}
 		if space {
 			b.WriteByte(' ')
 			space = false
-		}
-		if b.Len()+utf8.RuneLen(r) > maxLabelBytes {
-			break
 		}
 		b.WriteRune(r)
 	}

@@ -13,14 +13,14 @@ func (e *emitter) incidents(is []statuspage.Incident) {
 	seen := make(map[string]struct{}, len(is))
 	for i := range is {
 		in := &is[i]
-		if in.ID == "" {
+		id := label(in.ID) // dedupe on the label value, as components do
+		if id == "" {
 			continue
 		}
-		if _, dup := seen[in.ID]; dup {
+		if _, dup := seen[id]; dup {
 			continue
 		}
-		seen[in.ID] = struct{}{}
-		id := label(in.ID)
+		seen[id] = struct{}{}
 		e.gauge(incidentInfoDesc, 1, id, label(in.Name), label(in.Shortlink))
 		e.stateSet(incidentStatusDesc, incidentStatuses, in.Status, id)
 		e.stateSet(incidentImpactDesc, impacts, in.Impact, id)
@@ -35,14 +35,14 @@ func (e *emitter) maintenances(ms []statuspage.Maintenance) {
 	seen := make(map[string]struct{}, len(ms))
 	for i := range ms {
 		m := &ms[i]
-		if m.ID == "" {
+		id := label(m.ID) // dedupe on the label value, as components do
+		if id == "" {
 			continue
 		}
-		if _, dup := seen[m.ID]; dup {
+		if _, dup := seen[id]; dup {
 			continue
 		}
-		seen[m.ID] = struct{}{}
-		id := label(m.ID)
+		seen[id] = struct{}{}
 		e.gauge(maintenanceInfoDesc, 1, id, label(m.Name), label(m.Shortlink))
 		e.stateSet(maintenanceStatusDesc, maintenanceStatuses, m.Status, id)
 		e.timestamp(maintenanceStartDesc, m.ScheduledFor.Time, id)
@@ -56,13 +56,14 @@ func (e *emitter) maintenances(ms []statuspage.Maintenance) {
 func (e *emitter) affected(desc *prometheus.Desc, id string, cs []statuspage.AffectedComponent) {
 	seen := make(map[string]struct{}, len(cs))
 	for _, c := range cs {
-		if c.ID == "" {
+		cid := label(c.ID)
+		if cid == "" {
 			continue
 		}
-		if _, dup := seen[c.ID]; dup {
+		if _, dup := seen[cid]; dup {
 			continue
 		}
-		seen[c.ID] = struct{}{}
-		e.gauge(desc, 1, id, label(c.ID), label(c.Name))
+		seen[cid] = struct{}{}
+		e.gauge(desc, 1, id, cid, label(c.Name))
 	}
 }
