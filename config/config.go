@@ -58,14 +58,86 @@ type Page struct {
 func (d *Defaults) UnmarshalYAML(unmarshal func(any) error) error {
 	type plain Defaults
 	*d = DefaultDefaults
-	return unmarshal((*plain)(d))
+	err := unmarshal((*plain)(d))
+	var raw map[string]any
+	_ = unmarshal(&raw) // only to name fields; a shape error is reported above
+	if err != nil {
+		return valueError("defaults", raw, err)
+	}
+	// yaml zeroes a key left empty ("http_client_config:") without calling
+	// its unmarshaler, which would silently turn off redirects and HTTP/2;
+	// empty means the default here as it does in a page.
+	for k, v := range raw {
+		if v != nil {
+			continue
+		}
+		switch k {
+		case "timeout":
+			d.Timeout = DefaultDefaults.Timeout
+		case "cache_ttl":
+			d.CacheTTL = DefaultDefaults.CacheTTL
+		case "max_stale":
+			d.MaxStale = DefaultDefaults.MaxStale
+		case "http_client_config":
+			d.HTTPClientConfig = DefaultDefaults.HTTPClientConfig
+		}
+	}
+	return nil
 }
 
 // UnmarshalYAML makes a missing defaults section mean DefaultDefaults.
 func (c *Config) UnmarshalYAML(unmarshal func(any) error) error {
 	type plain Config
 	*c = Config{Defaults: DefaultDefaults}
-	return unmarshal((*plain)(c))
+	if err := unmarshal((*plain)(c)); err != nil {
+		return err
+	}
+	// A "defaults:" whose keys are all commented out is null, which yaml
+	// decodes as zero values without calling Defaults.UnmarshalYAML.
+	var raw map[string]any
+	if unmarshal(&raw) == nil {
+		if v, ok := raw["defaults"]; ok && v == nil {
+			c.Defaults = DefaultDefaults
+		}
+	}
+	return nil
+}
+
+// UnmarshalYAML names the page in the errors of its values' own parsers.
+func (p *Page) UnmarshalYAML(unmarshal func(any) error) error {
+	type plain Page
+	err := unmarshal((*plain)(p))
+	if err == nil {
+		return nil
+	}
+	var raw map[string]any
+	_ = unmarshal(&raw) // only to name the page; a shape error is reported above
+	section := "page"
+	if name, ok := raw["name"].(string); ok && name != "" {
+		section = fmt.Sprintf("page %q", name)
+	}
+	return valueError(section, raw, err)
+}
+
+// valueError adds the section and field to an error from a value's own
+// parser (a duration, http_client_config), which yaml passes on without a
+// line number or key. Errors of yaml's own carry a line and stay as they are.
+func valueError(section string, raw map[string]any, err error) error {
+	var terr *yaml.TypeError
+	if errors.As(err, &terr) {
+		return err
+	}
+	// Only durations and http_client_config have parsers that can fail.
+	field := "http_client_config"
+	for _, k := range []string{"timeout", "cache_ttl", "max_stale"} {
+		if v, ok := raw[k]; ok && v != nil {
+			if _, perr := model.ParseDuration(fmt.Sprint(v)); perr != nil {
+				field = k
+				break
+			}
+		}
+	}
+	return fmt.Errorf("%s: %s: %w", section, field, err)
 }
 
 // Settings are the effective values of one page after defaults apply.
@@ -205,6 +277,11 @@ func validateURL(raw string) error {
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
+		if strings.Contains(raw, "@") {
+			// The reason may quote part of a password ("invalid port
+			// \":secr\" after host" for a password with a "/" in it).
+			return errors.New("not a valid URL (details withheld: it may contain credentials; use http_client_config)")
+		}
 		// url.Parse quotes the input; keep only its reason.
 		var uerr *url.Error
 		if errors.As(err, &uerr) {

@@ -110,4 +110,3 @@ func (h *Holder) Reload() (old *Active, err error) {
 	}
 	return old, nil
 }
-

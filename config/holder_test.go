@@ -1,0 +1,125 @@
+package config
+
+import (
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+)
+
+func writeConfig(t *testing.T, path, doc string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func pagesDoc(names ...string) string {
+	var b strings.Builder
+	b.WriteString("pages:\n")
+	for _, n := range names {
+		b.WriteString("  - name: " + n + "\n    url: https://" + n + ".statuspage.example\n")
+	}
+	return b.String()
+}
+
+func sortedNames(a *Active) []string {
+	return slices.Sorted(maps.Keys(a.Names()))
+}
+
+func TestHolderReload(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "statuspage_exporter.yml")
+	h := NewHolder(path)
+
+	// Nothing to keep yet: a failed first load leaves no configuration.
+	if _, err := h.Reload(); err == nil {
+		t.Fatal("Reload of a missing file succeeded")
+	}
+	if h.Active() != nil {
+		t.Fatal("Active() is set after a failed first load")
+	}
+
+	writeConfig(t, path, pagesDoc("alpha", "beta"))
+	old, err := h.Reload()
+	if err != nil {
+		t.Fatalf("Reload: %v", err)
+	}
+	if old != nil {
+		t.Errorf("first Reload returned old = %p, want nil", old)
+	}
+	first := h.Active()
+	if got := sortedNames(first); !slices.Equal(got, []string{"alpha", "beta"}) {
+		t.Fatalf("pages = %v, want [alpha beta]", got)
+	}
+	if first.Target("alpha") == nil || first.Target("alpha").Client == nil || first.Target("gamma") != nil {
+		t.Errorf("Target lookups are wrong: alpha=%+v gamma=%+v", first.Target("alpha"), first.Target("gamma"))
+	}
+
+	for _, bad := range []string{
+		"pages:\n  - name: alpha\n    url: https://alpha.statuspage.example\n    colour: red\n",
+		pagesDoc("alpha", "alpha"),
+		"",
+	} {
+		writeConfig(t, path, bad)
+		if _, err := h.Reload(); err == nil {
+			t.Fatalf("Reload of a bad file succeeded:\n%s", bad)
+		} else if !strings.HasPrefix(err.Error(), "config file "+path+": ") {
+			t.Errorf("Reload error %q does not name the file", err)
+		}
+		if h.Active() != first {
+			t.Fatalf("a failed reload replaced the active configuration")
+		}
+	}
+
+	writeConfig(t, path, pagesDoc("alpha", "gamma"))
+	old, err = h.Reload()
+	if err != nil {
+		t.Fatalf("Reload: %v", err)
+	}
+	if old != first {
+		t.Errorf("Reload returned old = %p, want the previous configuration %p", old, first)
+	}
+	if h.Active() == first {
+		t.Fatal("a good reload kept the old configuration")
+	}
+	if got := sortedNames(h.Active()); !slices.Equal(got, []string{"alpha", "gamma"}) {
+		t.Errorf("pages = %v, want [alpha gamma]", got)
+	}
+}
+
+// TestHolderConcurrent is for the race detector: scrapes read the active
+// configuration while reloads replace it.
+func TestHolderConcurrent(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "statuspage_exporter.yml")
+	writeConfig(t, path, pagesDoc("alpha", "beta"))
+	h := NewHolder(path)
+	if _, err := h.Reload(); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for range 20 {
+				if _, err := h.Reload(); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+		wg.Go(func() {
+			for range 200 {
+				a := h.Active()
+				if a == nil || a.Target("alpha") == nil || len(a.Targets) != 2 {
+					t.Error("Active() returned an incomplete configuration")
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
