@@ -194,7 +194,9 @@ func checkConfig(f *flags, stdout io.Writer, logger *slog.Logger) int {
 func scrapeContext(r *http.Request, offset time.Duration) (context.Context, context.CancelFunc) {
 	v := r.Header.Get("X-Prometheus-Scrape-Timeout-Seconds")
 	secs, err := strconv.ParseFloat(v, 64)
-	if v == "" || err != nil || secs <= 0 {
+	// NaN, infinities and values past time.Duration's range (292 years)
+	// would convert to a negative timeout and fail the scrape at once.
+	if v == "" || err != nil || !(secs > 0 && secs < 1e9) {
 		return context.WithCancel(r.Context())
 	}
 	timeout := time.Duration(secs * float64(time.Second))
