@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -292,14 +291,4 @@ func distinct(mfs []*dto.MetricFamily, name, label string, keep func(map[string]
 		}
 	}
 	return len(seen)
-}
-
-// familyNames lists the metric names present, sorted.
-func familyNames(mfs []*dto.MetricFamily) []string {
-	var names []string
-	for _, mf := range mfs {
-		names = append(names, mf.GetName())
-	}
-	slices.Sort(names)
-	return names
 }
