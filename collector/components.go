@@ -14,19 +14,13 @@ func (e *emitter) components(cs []statuspage.Component) {
 			}
 		}
 	}
-	seen := make(map[string]struct{}, len(cs))
+	seen := make(idSet, len(cs))
 	for i := range cs {
 		c := &cs[i]
-		// Deduplicate on the label value: ids that differ only in what
-		// label() strips would still make equal series.
 		id := label(c.ID)
-		if id == "" {
+		if !seen.add(id) {
 			continue
 		}
-		if _, dup := seen[id]; dup {
-			continue
-		}
-		seen[id] = struct{}{}
 		name := label(c.Name)
 		if c.Group {
 			e.stateSet(groupStatusDesc, componentStatuses, c.Status, id, name)

@@ -108,3 +108,20 @@ func label(s string) string {
 	}
 	return b.String()
 }
+
+// idSet is the identity check behind "never emit duplicates": upstream
+// repeats ids, and the first occurrence wins. It holds label values, not raw
+// ids, since ids that differ only in what label strips make equal series.
+type idSet map[string]struct{}
+
+// add records id and reports whether it is usable: non-empty and new.
+func (s idSet) add(id string) bool {
+	if id == "" {
+		return false
+	}
+	if _, dup := s[id]; dup {
+		return false
+	}
+	s[id] = struct{}{}
+	return true
+}
