@@ -25,6 +25,8 @@ type exporter struct {
 	logger  *slog.Logger
 	static  *prometheus.Registry
 	offset  time.Duration
+	// promOpts are the same for every scrape; only the gatherers change.
+	promOpts promhttp.HandlerOpts
 
 	reloadMu sync.Mutex
 }
@@ -57,6 +59,10 @@ func (e *exporter) reload() error {
 }
 
 func (e *exporter) routes(metricsPath string) (http.Handler, error) {
+	e.promOpts = promhttp.HandlerOpts{
+		ErrorLog:      slog.NewLogLogger(e.logger.Handler(), slog.LevelError),
+		ErrorHandling: promhttp.ContinueOnError,
+	}
 	landing, err := web.NewLandingPage(web.LandingConfig{
 		Name:        "Statuspage Exporter",
 		Description: "Prometheus exporter for Atlassian Statuspage and compatible status pages",
@@ -119,8 +125,5 @@ func (e *exporter) serveTargets(w http.ResponseWriter, r *http.Request, targets 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collector.New(ctx, e.store, targets, e.logger))
 	// The pages first, so the exporter's own counters include this scrape.
-	promhttp.HandlerFor(append(prometheus.Gatherers{reg}, extra...), promhttp.HandlerOpts{
-		ErrorLog:      slog.NewLogLogger(e.logger.Handler(), slog.LevelError),
-		ErrorHandling: promhttp.ContinueOnError,
-	}).ServeHTTP(w, r)
+	promhttp.HandlerFor(append(prometheus.Gatherers{reg}, extra...), e.promOpts).ServeHTTP(w, r)
 }

@@ -194,12 +194,11 @@ func (s *Store) Get(ctx context.Context, t *Target) Result {
 		}
 	case <-ctx.Done():
 		r = e.result(t, s.now(), false)
-		if !r.Fresh {
-			r.Err = fmt.Errorf("scrape deadline reached before the page answered: %w", context.Cause(ctx))
-		}
-		// A fetch that finished just now may have made the data fresh.
 		if r.Fresh {
+			// A fetch that finished just now made the data fresh.
 			r.Outcome = OutcomeShared
+		} else {
+			r.Err = fmt.Errorf("scrape deadline reached before the page answered: %w", context.Cause(ctx))
 		}
 	}
 	s.observe(t.Name, r.Outcome)
