@@ -93,30 +93,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	static := prometheus.NewRegistry()
-	static.MustRegister(
-		versioncollector.NewCollector(exporterName),
-		collectors.NewGoCollector(),
-		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-	)
-	selfMetrics := collector.NewExporterMetrics(static)
-	store := statuspage.NewStore(statuspage.StoreOptions{
-		Fetcher: statuspage.Fetcher{
-			UserAgent:   exporterName + "/" + version.Version,
-			MaxBodySize: int64(f.maxBodySize),
-		},
-		MaxConcurrency: f.maxConcurrency,
-		Logger:         logger,
-		Observer:       selfMetrics,
-	})
-	e := &exporter{
-		holder:  config.NewHolder(f.configFile),
-		store:   store,
-		metrics: selfMetrics,
-		logger:  logger,
-		static:  static,
-		offset:  f.timeoutOffset,
-	}
+	e := newExporter(f, logger)
 	logger.Info("Starting "+exporterName, "version", version.Info(), "build_context", version.BuildContext())
 	if err := e.reload(); err != nil {
 		logger.Error("Cannot load the configuration", "err", err)
@@ -168,6 +145,35 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// newExporter wires the registries, the cache and the configuration holder;
+// the configuration is not loaded yet.
+func newExporter(f *flags, logger *slog.Logger) *exporter {
+	static := prometheus.NewRegistry()
+	static.MustRegister(
+		versioncollector.NewCollector(exporterName),
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+	)
+	selfMetrics := collector.NewExporterMetrics(static)
+	store := statuspage.NewStore(statuspage.StoreOptions{
+		Fetcher: statuspage.Fetcher{
+			UserAgent:   exporterName + "/" + version.Version,
+			MaxBodySize: int64(f.maxBodySize),
+		},
+		MaxConcurrency: f.maxConcurrency,
+		Logger:         logger,
+		Observer:       selfMetrics,
+	})
+	return &exporter{
+		holder:  config.NewHolder(f.configFile),
+		store:   store,
+		metrics: selfMetrics,
+		logger:  logger,
+		static:  static,
+		offset:  f.timeoutOffset,
+	}
 }
 
 func checkConfig(f *flags, stdout io.Writer, logger *slog.Logger) int {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -122,8 +123,15 @@ func (e *exporter) serveProbe(w http.ResponseWriter, r *http.Request) {
 func (e *exporter) serveTargets(w http.ResponseWriter, r *http.Request, targets []*statuspage.Target, extra prometheus.Gatherers) {
 	ctx, cancel := scrapeContext(r, e.offset)
 	defer cancel()
+	// The pages first, so the exporter's own counters include this scrape.
+	g := append(prometheus.Gatherers{e.pagesGatherer(ctx, targets)}, extra...)
+	promhttp.HandlerFor(g, e.promOpts).ServeHTTP(w, r)
+}
+
+// pagesGatherer gathers targets, waiting for their data at most until ctx is
+// done. Each call answers one scrape.
+func (e *exporter) pagesGatherer(ctx context.Context, targets []*statuspage.Target) prometheus.Gatherer {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collector.New(ctx, e.store, targets, e.logger))
-	// The pages first, so the exporter's own counters include this scrape.
-	promhttp.HandlerFor(append(prometheus.Gatherers{reg}, extra...), e.promOpts).ServeHTTP(w, r)
+	return reg
 }
