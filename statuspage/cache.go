@@ -65,6 +65,9 @@ type Result struct {
 	// Err says why the data is not fresh; nil when Fresh.
 	Err     error
 	Outcome Outcome
+	// Prepared is what StoreOptions.Prepare made of Summary, nil when
+	// Summary is nil or there is no Prepare. Shared like Summary.
+	Prepared any
 }
 
 // Observer receives the store's events, for self-monitoring.
@@ -86,6 +89,11 @@ type StoreOptions struct {
 	Observer       Observer
 	// Now replaces time.Now in tests.
 	Now func() time.Time
+	// Prepare, when set, is called once for each new document a fetch
+	// brings, outside any lock, so that work every scrape would repeat (the
+	// translation into metrics) is done once per fetch. Its result is
+	// returned with the document in Result.Prepared.
+	Prepare func(t *Target, s *Summary) any
 }
 
 // Store is the per-page cache in front of the upstream pages. It is safe for
@@ -96,6 +104,7 @@ type Store struct {
 	logger   *slog.Logger
 	observer Observer
 	now      func() time.Time
+	prepare  func(*Target, *Summary) any
 	group    singleflight.Group
 
 	mu      sync.Mutex
@@ -107,9 +116,12 @@ type entry struct {
 	mu  sync.Mutex
 	url string // the data below belongs to this URL
 
-	good    *Summary
-	goodAt  time.Time
-	goodDur time.Duration
+	good     *Summary
+	prepared any
+	goodAt   time.Time
+	goodDur  time.Duration
+	// validators of good, for conditional requests
+	validators Validators
 
 	err       error // of the last attempt; nil when it succeeded
 	errDur    time.Duration
@@ -123,6 +135,7 @@ func NewStore(o StoreOptions) *Store {
 		logger:   o.Logger,
 		observer: o.Observer,
 		now:      o.Now,
+		prepare:  o.Prepare,
 		entries:  map[string]*entry{},
 	}
 	if o.MaxConcurrency > 0 {
@@ -230,7 +243,7 @@ func (s *Store) refresh(ctx context.Context, t *Target, e *entry) bool {
 		err  error
 	)
 	if err = s.acquire(ctx); err == nil {
-		sum, resp, err = s.fetcher.Fetch(ctx, t)
+		sum, resp, err = s.fetcher.FetchIfChanged(ctx, t, e.validatorsFor(t))
 		s.release()
 		if s.observer != nil {
 			s.observer.UpstreamRequest(t.Name, resp.StatusCode, resp.Duration)
@@ -238,14 +251,25 @@ func (s *Store) refresh(ctx context.Context, t *Target, e *entry) bool {
 	} else {
 		err = fmt.Errorf("waiting for a free request slot: %w", err)
 	}
+	var prepared any
+	if err == nil && sum != nil && s.prepare != nil {
+		prepared = s.prepare(t, sum)
+	}
 	now := s.now()
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.url != t.SummaryURL {
 		return false // the page was reconfigured meanwhile; this data is not its
 	}
-	if err == nil {
-		e.good, e.goodAt, e.goodDur = sum, now, resp.Duration
+	switch {
+	case err == nil && resp.NotModified && e.good == nil:
+		// Only possible if the entry was reset during the request.
+		err = errors.New("page answered 304 Not Modified but no document is cached")
+	case err == nil:
+		if !resp.NotModified {
+			e.good, e.prepared = sum, prepared
+		}
+		e.goodAt, e.goodDur, e.validators = now, resp.Duration, resp.Validators
 		e.err, e.notBefore = nil, time.Time{}
 		return true
 	}
@@ -257,6 +281,17 @@ func (s *Store) refresh(ctx context.Context, t *Target, e *entry) bool {
 	e.err, e.errDur, e.notBefore = err, resp.Duration, now.Add(wait)
 	s.logger.Warn("Fetching page failed", "page", t.Name, "url", t.SummaryURL, "err", err, "retry_in", wait)
 	return false
+}
+
+// validatorsFor returns what identifies the cached document, so that an
+// unchanged page can answer 304 instead of sending it again.
+func (e *entry) validatorsFor(t *Target) Validators {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.good == nil || e.url != t.SummaryURL {
+		return Validators{}
+	}
+	return e.validators
 }
 
 func (s *Store) acquire(ctx context.Context) error {
@@ -287,7 +322,7 @@ func (e *entry) cached(t *Target, now time.Time) (Result, bool) {
 		// Reset field by field: assigning a whole entry would also replace
 		// the mutex held here.
 		e.url = t.SummaryURL
-		e.good, e.goodAt, e.goodDur = nil, time.Time{}, 0
+		e.good, e.prepared, e.goodAt, e.goodDur, e.validators = nil, nil, time.Time{}, 0, Validators{}
 		e.err, e.errDur, e.notBefore = nil, 0, time.Time{}
 	}
 	switch {
@@ -313,10 +348,10 @@ func (e *entry) resultLocked(t *Target, now time.Time, fetched bool) Result {
 	age := now.Sub(e.goodAt)
 	switch {
 	case e.good != nil && e.err == nil && (fetched || age < t.CacheTTL):
-		r.Summary, r.Fresh, r.Duration, r.Outcome = e.good, true, e.goodDur, OutcomeHit
+		r.Summary, r.Prepared, r.Fresh, r.Duration, r.Outcome = e.good, e.prepared, true, e.goodDur, OutcomeHit
 		return r
 	case e.good != nil && age < t.MaxStale:
-		r.Summary, r.Outcome = e.good, OutcomeStale
+		r.Summary, r.Prepared, r.Outcome = e.good, e.prepared, OutcomeStale
 	default:
 		r.Outcome = OutcomeError
 	}

@@ -103,6 +103,19 @@ type Response struct {
 	// StatusCode is the HTTP status, 0 when no response arrived.
 	StatusCode int
 	Duration   time.Duration
+	// NotModified is true when the page answered a conditional request with
+	// 304: the document has not changed since Validators were given.
+	NotModified bool
+	// Validators identify the document received, for the next conditional
+	// request; empty when the page sent none.
+	Validators Validators
+}
+
+// Validators are what a page said identifies its document: the ETag and
+// Last-Modified headers, sent back as If-None-Match and If-Modified-Since.
+type Validators struct {
+	ETag         string
+	LastModified string
 }
 
 // Fetcher performs single upstream requests, without caching.
@@ -114,6 +127,17 @@ type Fetcher struct {
 // Fetch requests the summary document of t once. Errors name neither the page
 // nor credentials; callers add the page name.
 func (f *Fetcher) Fetch(ctx context.Context, t *Target) (*Summary, Response, error) {
+	return f.FetchIfChanged(ctx, t, Validators{})
+}
+
+// drainLimit is how much of an error body is read so that the connection can
+// serve the next request; a larger one costs a new connection instead.
+const drainLimit = 64 << 10
+
+// FetchIfChanged is Fetch as a conditional request: with validators from an
+// earlier answer, a page whose document has not changed answers 304, and
+// FetchIfChanged returns no summary, no error and Response.NotModified.
+func (f *Fetcher) FetchIfChanged(ctx context.Context, t *Target, v Validators) (*Summary, Response, error) {
 	start := time.Now()
 	var resp Response
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, t.SummaryURL, nil)
@@ -123,6 +147,12 @@ func (f *Fetcher) Fetch(ctx context.Context, t *Target) (*Summary, Response, err
 	req.Header.Set("Accept", "application/json")
 	if f.UserAgent != "" {
 		req.Header.Set("User-Agent", f.UserAgent)
+	}
+	if v.ETag != "" {
+		req.Header.Set("If-None-Match", v.ETag)
+	}
+	if v.LastModified != "" {
+		req.Header.Set("If-Modified-Since", v.LastModified)
 	}
 	client := t.Client
 	if client == nil {
@@ -135,7 +165,13 @@ func (f *Fetcher) Fetch(ctx context.Context, t *Target) (*Summary, Response, err
 	}
 	defer res.Body.Close()
 	resp.StatusCode = res.StatusCode
+	conditional := v != Validators{}
+	if res.StatusCode == http.StatusNotModified && conditional {
+		resp.Duration, resp.NotModified, resp.Validators = time.Since(start), true, v
+		return nil, resp, nil
+	}
 	if res.StatusCode != http.StatusOK {
+		_, _ = io.Copy(io.Discard, io.LimitReader(res.Body, drainLimit))
 		resp.Duration = time.Since(start)
 		herr := &HTTPError{StatusCode: res.StatusCode}
 		if res.StatusCode == http.StatusTooManyRequests || res.StatusCode == http.StatusServiceUnavailable {
@@ -153,7 +189,18 @@ func (f *Fetcher) Fetch(ctx context.Context, t *Target) (*Summary, Response, err
 		ct, _, _ := mime.ParseMediaType(res.Header.Get("Content-Type"))
 		return nil, resp, &DecodeError{ContentType: ct, Err: err}
 	}
+	resp.Validators = Validators{ETag: validator(res.Header.Get("ETag")), LastModified: validator(res.Header.Get("Last-Modified"))}
 	return s, resp, nil
+}
+
+// validator keeps a header value for the next request unless it is too long
+// to be a real validator: a page must not make us store and resend a
+// megabyte of header per request.
+func validator(v string) string {
+	if len(v) > 1024 {
+		return ""
+	}
+	return v
 }
 
 func (f *Fetcher) maxBodySize() int64 {
