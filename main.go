@@ -165,6 +165,7 @@ func newExporter(f *flags, logger *slog.Logger) *exporter {
 		MaxConcurrency: f.maxConcurrency,
 		Logger:         logger,
 		Observer:       selfMetrics,
+		Prepare:        collector.Prepare(logger),
 	})
 	return &exporter{
 		holder:  config.NewHolder(f.configFile),

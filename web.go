@@ -5,11 +5,14 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/version"
 	"github.com/prometheus/exporter-toolkit/web"
 
@@ -100,7 +103,7 @@ func (e *exporter) routes(metricsPath string) (http.Handler, error) {
 
 // serveMetrics serves every configured page plus the exporter's own metrics.
 func (e *exporter) serveMetrics(w http.ResponseWriter, r *http.Request) {
-	e.serveTargets(w, r, e.holder.Active().Targets, prometheus.Gatherers{e.static})
+	e.serveTargets(w, r, e.holder.Active().Targets, concatGatherers{e.static})
 }
 
 // serveProbe serves one configured page, named by the target parameter.
@@ -120,18 +123,38 @@ func (e *exporter) serveProbe(w http.ResponseWriter, r *http.Request) {
 
 // serveTargets gathers targets through a registry of this request only,
 // bound to the scrape's deadline, together with extra.
-func (e *exporter) serveTargets(w http.ResponseWriter, r *http.Request, targets []*statuspage.Target, extra prometheus.Gatherers) {
+func (e *exporter) serveTargets(w http.ResponseWriter, r *http.Request, targets []*statuspage.Target, extra concatGatherers) {
 	ctx, cancel := scrapeContext(r, e.offset)
 	defer cancel()
 	// The pages first, so the exporter's own counters include this scrape.
-	g := append(prometheus.Gatherers{e.pagesGatherer(ctx, targets)}, extra...)
+	g := append(concatGatherers{e.pagesGatherer(ctx, targets)}, extra...)
 	promhttp.HandlerFor(g, e.promOpts).ServeHTTP(w, r)
 }
 
 // pagesGatherer gathers targets, waiting for their data at most until ctx is
 // done. Each call answers one scrape.
 func (e *exporter) pagesGatherer(ctx context.Context, targets []*statuspage.Target) prometheus.Gatherer {
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collector.New(ctx, e.store, targets, e.logger))
-	return reg
+	return collector.NewGatherer(ctx, e.store, targets, e.logger)
+}
+
+// concatGatherers gathers each of its gatherers in turn and concatenates
+// their families. Unlike prometheus.Gatherers it does not check every
+// series again on every scrape: the pages' series were checked when their
+// documents were prepared, and the exporter's own registry checks its own.
+// The two never share a metric name (statuspage_exporter_*, go_* and
+// process_* are not page metrics).
+type concatGatherers []prometheus.Gatherer
+
+func (gs concatGatherers) Gather() ([]*dto.MetricFamily, error) {
+	var (
+		out  []*dto.MetricFamily
+		errs prometheus.MultiError
+	)
+	for _, g := range gs {
+		mfs, err := g.Gather()
+		errs.Append(err)
+		out = append(out, mfs...)
+	}
+	slices.SortStableFunc(out, func(a, b *dto.MetricFamily) int { return strings.Compare(a.GetName(), b.GetName()) })
+	return out, errs.MaybeUnwrap()
 }

@@ -22,6 +22,10 @@ type Source interface {
 // Collector exposes the given pages. It is built per scrape, bound to the
 // scrape's context: Collect stops waiting for pages when ctx is done and
 // reports the late ones as failed (or stale).
+//
+// Collector translates every page on every scrape and goes through a
+// registry's checks; it is the reference the faster Gatherer is tested
+// against, and the way to embed the pages in another registry.
 type Collector struct {
 	ctx     context.Context
 	source  Source
@@ -70,9 +74,15 @@ func Translate(page string, r statuspage.Result, logger *slog.Logger) []promethe
 	if r.Summary != nil {
 		e.summary(r.Summary)
 	}
+	e.logErrors(logger)
+	return e.out
+}
+
+func (e *emitter) logErrors(logger *slog.Logger) {
 	for _, err := range e.errs {
 		// Only a bug can get here (labels are sanitised); never fail the scrape for it.
-		logger.Error("Dropping invalid metric", "page", page, "err", err)
+		if logger != nil {
+			logger.Error("Dropping invalid metric", "page", e.page, "err", err)
+		}
 	}
-	return e.out
 }

@@ -66,8 +66,8 @@ func targets(names ...string) []*statuspage.Target {
 	return ts
 }
 
-// seriesByPage renders every gathered series as name{labels} and sorts them
-// per page, so that whole pages can be compared.
+// seriesByPage renders every gathered series as name{labels} value and
+// sorts them per page, so that whole pages can be compared.
 func seriesByPage(mfs []*dto.MetricFamily) map[string][]string {
 	out := map[string][]string{}
 	for _, mf := range mfs {
@@ -80,7 +80,7 @@ func seriesByPage(mfs []*dto.MetricFamily) map[string][]string {
 				}
 				ls = append(ls, lp.GetName()+"="+lp.GetValue())
 			}
-			out[page] = append(out[page], mf.GetName()+"{"+strings.Join(ls, ",")+"}")
+			out[page] = append(out[page], fmt.Sprintf("%s{%s} %g", mf.GetName(), strings.Join(ls, ","), m.GetGauge().GetValue()))
 		}
 	}
 	for _, s := range out {
@@ -102,6 +102,32 @@ func gather(t *testing.T, c prometheus.Collector) []*dto.MetricFamily {
 	return mfs
 }
 
+// impl is one way to expose pages: the reference Collector through a
+// registry, or the Gatherer over prepared data.
+type impl struct {
+	name   string
+	gather func(ctx context.Context, src collector.Source, ts []*statuspage.Target, t *testing.T) ([]*dto.MetricFamily, error)
+}
+
+var impls = []impl{
+	{"collector", func(ctx context.Context, src collector.Source, ts []*statuspage.Target, t *testing.T) ([]*dto.MetricFamily, error) {
+		reg := prometheus.NewRegistry()
+		reg.MustRegister(collector.New(ctx, src, ts, testLogger(t)))
+		return reg.Gather()
+	}},
+	{"gatherer", func(ctx context.Context, src collector.Source, ts []*statuspage.Target, t *testing.T) ([]*dto.MetricFamily, error) {
+		// Gathered again through prometheus.Gatherers, which checks every
+		// series and rejects duplicates, which the Gatherer itself does not.
+		return prometheus.Gatherers{collector.NewGatherer(ctx, src, ts, testLogger(t))}.Gather()
+	}},
+}
+
+// prepared returns r with its document prepared as the store would.
+func prepared(t *testing.T, page string, r statuspage.Result) statuspage.Result {
+	r.Prepared = collector.Prepare(testLogger(t))(&statuspage.Target{Name: page}, r.Summary)
+	return r
+}
+
 func upValue(t *testing.T, mfs []*dto.MetricFamily, page string) float64 {
 	t.Helper()
 	for _, mf := range mfs {
@@ -121,13 +147,21 @@ func upValue(t *testing.T, mfs []*dto.MetricFamily, page string) float64 {
 }
 
 // TestCollectorCollect shows that one broken page costs only its own data:
-// the other pages are complete and the scrape as a whole succeeds.
+// the other pages are complete and the scrape as a whole succeeds. Both
+// implementations give every page exactly as Translate makes it alone, with
+// or without a prepared document.
 func TestCollectorCollect(t *testing.T) {
 	t.Parallel()
 	results := map[string]statuspage.Result{
 		"acme":    freshResult(decodeFile(t, summaryFixture("all_operational"))),
 		"expay":   freshResult(decodeFile(t, summaryFixture("active_incident"))),
 		"initech": freshResult(decodeFile(t, summaryFixture("groups"))),
+		"umbrella": {
+			Summary:     decodeFile(t, summaryFixture("maintenance")),
+			LastSuccess: time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC),
+			Err:         errors.New("request timed out"),
+			Outcome:     statuspage.OutcomeStale,
+		},
 		"broken": {
 			Err:      &statuspage.HTTPError{StatusCode: 500},
 			Duration: 80 * time.Millisecond,
@@ -135,84 +169,95 @@ func TestCollectorCollect(t *testing.T) {
 		},
 	}
 	names := slices.Sorted(maps.Keys(results))
-	c := collector.New(t.Context(), newFakeSource(t, results), targets(names...), testLogger(t))
-	got := seriesByPage(gather(t, c))
-
-	if pages := slices.Sorted(maps.Keys(got)); !slices.Equal(pages, names) {
-		t.Fatalf("pages %v, want %v", pages, names)
-	}
-	for _, name := range names {
-		// Each page must come out exactly as Translate makes it alone:
-		// nothing lost or mixed up by the concurrent Collect.
-		want := seriesByPage(gather(t, metricSlice(collector.Translate(name, results[name], testLogger(t)))))[name]
-		if !slices.Equal(got[name], want) {
-			t.Errorf("page %s:\n got %d series %v\nwant %d series %v", name, len(got[name]), got[name], len(want), want)
+	withPrepared := map[string]statuspage.Result{}
+	for name, r := range results {
+		if r.Summary != nil {
+			r = prepared(t, name, r)
 		}
+		withPrepared[name] = r
 	}
-	wantBroken := []string{
-		"statuspage_fetch_duration_seconds{page=broken}",
-		"statuspage_up{page=broken}",
-	}
-	if !slices.Equal(got["broken"], wantBroken) {
-		t.Errorf("broken page: got %v, want only %v", got["broken"], wantBroken)
-	}
-	mfs := gather(t, c)
-	for _, name := range names {
-		want := 1.0
-		if name == "broken" {
-			want = 0
-		}
-		if v := upValue(t, mfs, name); v != want {
-			t.Errorf("statuspage_up{page=%q} = %v, want %v", name, v, want)
+	for _, im := range impls {
+		for _, src := range []map[string]statuspage.Result{results, withPrepared} {
+			t.Run(fmt.Sprintf("%s/prepared=%t", im.name, src["acme"].Prepared != nil), func(t *testing.T) {
+				mfs, err := im.gather(t.Context(), newFakeSource(t, src), targets(names...), t)
+				if err != nil {
+					t.Fatalf("gather: %v", err)
+				}
+				got := seriesByPage(mfs)
+				if pages := slices.Sorted(maps.Keys(got)); !slices.Equal(pages, names) {
+					t.Fatalf("pages %v, want %v", pages, names)
+				}
+				for _, name := range names {
+					want := seriesByPage(gather(t, metricSlice(collector.Translate(name, results[name], testLogger(t)))))[name]
+					if !slices.Equal(got[name], want) {
+						t.Errorf("page %s:\n got %d series %v\nwant %d series %v", name, len(got[name]), got[name], len(want), want)
+					}
+				}
+				wantBroken := []string{
+					"statuspage_fetch_duration_seconds{page=broken} 0.08",
+					"statuspage_up{page=broken} 0",
+				}
+				if !slices.Equal(got["broken"], wantBroken) {
+					t.Errorf("broken page: got %v, want only %v", got["broken"], wantBroken)
+				}
+				for _, name := range names {
+					want := 1.0
+					if name == "broken" || name == "umbrella" {
+						want = 0
+					}
+					if v := upValue(t, mfs, name); v != want {
+						t.Errorf("statuspage_up{page=%q} = %v, want %v", name, v, want)
+					}
+				}
+			})
 		}
 	}
 }
 
-// TestCollectorCollectStopsAtDeadline shows that Collect returns when the
-// scrape's context ends, even though a page never answers by itself, and
-// still reports the pages that did answer.
+// TestCollectorCollectStopsAtDeadline shows that both implementations
+// return when the scrape's context ends, even though a page never answers by
+// itself, and still report the pages that did answer.
 func TestCollectorCollectStopsAtDeadline(t *testing.T) {
 	t.Parallel()
 	results := map[string]statuspage.Result{
 		"acme": freshResult(decodeFile(t, summaryFixture("all_operational"))),
 	}
-	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
-	defer cancel()
-	c := collector.New(ctx, newFakeSource(t, results, "hanging", "hanging2"), targets("acme", "hanging", "hanging2"), testLogger(t))
-
-	type gathered struct {
-		mfs []*dto.MetricFamily
-		err error
-	}
-	done := make(chan gathered, 1)
-	go func() {
-		reg := prometheus.NewRegistry()
-		reg.MustRegister(c)
-		mfs, err := reg.Gather()
-		done <- gathered{mfs, err}
-	}()
-	var g gathered
-	select {
-	case g = <-done:
-	case <-time.After(10 * time.Second): // generous bound for a loaded -race run
-		t.Fatal("Collect did not return after the context deadline")
-	}
-	if g.err != nil {
-		t.Fatalf("gather: %v", g.err)
-	}
-	if ctx.Err() == nil {
-		t.Fatal("Collect returned before the deadline although pages were blocked")
-	}
-	got := seriesByPage(g.mfs)
-	for _, name := range []string{"hanging", "hanging2"} {
-		if want := []string{"statuspage_up{page=" + name + "}"}; !slices.Equal(got[name], want) {
-			t.Errorf("page %s: got %v, want %v", name, got[name], want)
-		}
-		if v := upValue(t, g.mfs, name); v != 0 {
-			t.Errorf("statuspage_up{page=%q} = %v, want 0", name, v)
-		}
-	}
-	if v := upValue(t, g.mfs, "acme"); v != 1 || len(got["acme"]) < 10 {
-		t.Errorf("the page that answered lost its data: up %v, %d series", v, len(got["acme"]))
+	for _, im := range impls {
+		t.Run(im.name, func(t *testing.T) {
+			t.Parallel()
+			ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+			defer cancel()
+			src := newFakeSource(t, results, "hanging", "hanging2")
+			type gathered struct {
+				mfs []*dto.MetricFamily
+				err error
+			}
+			done := make(chan gathered, 1)
+			go func() {
+				mfs, err := im.gather(ctx, src, targets("acme", "hanging", "hanging2"), t)
+				done <- gathered{mfs, err}
+			}()
+			var g gathered
+			select {
+			case g = <-done:
+			case <-time.After(10 * time.Second): // generous bound for a loaded -race run
+				t.Fatal("gathering did not return after the context deadline")
+			}
+			if g.err != nil {
+				t.Fatalf("gather: %v", g.err)
+			}
+			if ctx.Err() == nil {
+				t.Fatal("gathering returned before the deadline although pages were blocked")
+			}
+			got := seriesByPage(g.mfs)
+			for _, name := range []string{"hanging", "hanging2"} {
+				if want := []string{"statuspage_up{page=" + name + "} 0"}; !slices.Equal(got[name], want) {
+					t.Errorf("page %s: got %v, want %v", name, got[name], want)
+				}
+			}
+			if v := upValue(t, g.mfs, "acme"); v != 1 || len(got["acme"]) < 10 {
+				t.Errorf("the page that answered lost its data: up %v, %d series", v, len(got["acme"]))
+			}
+		})
 	}
 }

@@ -4,8 +4,20 @@ import "github.com/prometheus/client_golang/prometheus"
 
 const namespace = "statuspage"
 
+// descText keeps the name and help of every Desc, which a Desc does not
+// give back, for building metric families without a registry.
+var descText = map[*prometheus.Desc][2]string{}
+
 func newDesc(name, help string, labels ...string) *prometheus.Desc {
-	return prometheus.NewDesc(namespace+"_"+name, help, append([]string{"page"}, labels...), nil)
+	d := prometheus.NewDesc(namespace+"_"+name, help, append([]string{"page"}, labels...), nil)
+	descText[d] = [2]string{namespace + "_" + name, help}
+	return d
+}
+
+// describe returns the name and help of a Desc made by newDesc.
+func describe(d *prometheus.Desc) (name, help string) {
+	t := descText[d]
+	return t[0], t[1]
 }
 
 // The known values of each state set. Order is the order of the series.

@@ -152,6 +152,18 @@ func TestTranslateGolden(t *testing.T) {
 				t.Errorf("output differs from %s (run with -update if the change is intended):\n%v", golden, err)
 			}
 			checkClean(t, c)
+			// The scrape path: the document prepared once, then gathered.
+			r := tc.result(t)
+			if r.Summary != nil {
+				r = prepared(t, tc.name, r)
+			}
+			g := collector.NewGatherer(t.Context(), newFakeSource(t, map[string]statuspage.Result{tc.name: r}), targets(tc.name), testLogger(t))
+			if err := testutil.GatherAndCompare(g, bytes.NewReader(want)); err != nil {
+				t.Errorf("Gatherer output differs from %s:\n%v", golden, err)
+			}
+			if problems, err := testutil.GatherAndLint(g); err != nil || len(problems) > 0 {
+				t.Errorf("Gatherer output: lint %v, %v", problems, err)
+			}
 		})
 	}
 }

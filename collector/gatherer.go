@@ -1,0 +1,162 @@
+package collector
+
+import (
+	"context"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
+
+	"github.com/statuspage-exporter/statuspage_exporter/statuspage"
+)
+
+// Prepared is a page's data series, translated, checked and gathered once
+// per fetched document, so that a scrape only hands them over.
+type Prepared struct {
+	families []*dto.MetricFamily
+}
+
+// Prepare returns the function that prepares each newly fetched document,
+// for statuspage.StoreOptions.Prepare. The families go through a pedantic
+// registry once here, which is what lets Gatherer skip the checks a
+// registry would repeat on every scrape.
+func Prepare(logger *slog.Logger) func(*statuspage.Target, *statuspage.Summary) any {
+	return func(t *statuspage.Target, s *statuspage.Summary) any {
+		return prepare(t.Name, s, logger)
+	}
+}
+
+func prepare(page string, s *statuspage.Summary, logger *slog.Logger) *Prepared {
+	e := newEmitter(page)
+	e.summary(s)
+	e.logErrors(logger)
+	reg := prometheus.NewPedanticRegistry()
+	if err := reg.Register(metricList(e.out)); err != nil {
+		logger.Error("Cannot prepare metrics", "page", page, "err", err)
+		return &Prepared{}
+	}
+	mfs, err := reg.Gather()
+	if err != nil {
+		// Gather still returns every family it could check; only a bug in
+		// the translation can get here.
+		logger.Error("Dropping invalid metrics", "page", page, "err", err)
+	}
+	return &Prepared{families: mfs}
+}
+
+// metricList is a collector of fixed metrics.
+type metricList []prometheus.Metric
+
+func (metricList) Describe(chan<- *prometheus.Desc) {}
+
+func (l metricList) Collect(ch chan<- prometheus.Metric) {
+	for _, m := range l {
+		ch <- m
+	}
+}
+
+// Gatherer exposes the given pages, as Collector does, without a registry:
+// each page's data series were prepared once when its document was fetched,
+// and a scrape fetches what the cache cannot answer, builds the three health
+// series per page and merges the families. Like Collector, it is built per
+// scrape and stops waiting for pages when ctx is done.
+type Gatherer struct {
+	ctx     context.Context
+	source  Source
+	targets []*statuspage.Target
+	logger  *slog.Logger
+}
+
+// NewGatherer returns a gatherer for targets, waiting on source at most
+// until ctx is done.
+func NewGatherer(ctx context.Context, source Source, targets []*statuspage.Target, logger *slog.Logger) *Gatherer {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &Gatherer{ctx: ctx, source: source, targets: targets, logger: logger}
+}
+
+// Gather gets every page concurrently and returns their families, sorted by
+// name. Within a family the series are in the order of the targets. The
+// returned families share their metrics with the cache: never modify them.
+func (g *Gatherer) Gather() ([]*dto.MetricFamily, error) {
+	results := make([]statuspage.Result, len(g.targets))
+	var wg sync.WaitGroup
+	for i, t := range g.targets {
+		wg.Go(func() {
+			results[i] = g.source.Get(g.ctx, t)
+			if err := results[i].Err; err != nil {
+				g.logger.Debug("Page not fresh", "page", t.Name, "outcome", results[i].Outcome, "err", err)
+			}
+		})
+	}
+	wg.Wait()
+	m := newMerger(len(g.targets))
+	for i, t := range g.targets {
+		r := results[i]
+		e := newEmitter(t.Name)
+		e.health(r)
+		e.logErrors(g.logger)
+		m.addMetrics(e.out, g.logger)
+		if r.Summary == nil {
+			continue
+		}
+		p, ok := r.Prepared.(*Prepared)
+		if !ok {
+			// A source without StoreOptions.Prepare: translate now.
+			p = prepare(t.Name, r.Summary, g.logger)
+		}
+		for _, mf := range p.families {
+			m.add(mf)
+		}
+	}
+	return m.families(), nil
+}
+
+// merger concatenates the series of same-named families. Pages cannot
+// collide: every series carries its page label, and each page's families
+// were checked when prepared.
+type merger struct {
+	byName map[string]*dto.MetricFamily
+	pages  int
+}
+
+func newMerger(pages int) *merger {
+	return &merger{byName: make(map[string]*dto.MetricFamily, 32), pages: pages}
+}
+
+func (m *merger) add(mf *dto.MetricFamily) {
+	have, ok := m.byName[mf.GetName()]
+	if !ok {
+		have = &dto.MetricFamily{Name: mf.Name, Help: mf.Help, Type: mf.Type, Unit: mf.Unit,
+			Metric: make([]*dto.Metric, 0, len(mf.Metric)*m.pages)}
+		m.byName[mf.GetName()] = have
+	}
+	have.Metric = append(have.Metric, mf.Metric...)
+}
+
+// addMetrics adds gauges built on this scrape (the health series).
+func (m *merger) addMetrics(ms []prometheus.Metric, logger *slog.Logger) {
+	for _, metric := range ms {
+		d := &dto.Metric{}
+		if err := metric.Write(d); err != nil {
+			logger.Error("Dropping invalid metric", "err", err)
+			continue
+		}
+		name, help := describe(metric.Desc())
+		typ := dto.MetricType_GAUGE
+		m.add(&dto.MetricFamily{Name: &name, Help: &help, Type: &typ, Metric: []*dto.Metric{d}})
+	}
+}
+
+func (m *merger) families() []*dto.MetricFamily {
+	out := make([]*dto.MetricFamily, 0, len(m.byName))
+	for _, mf := range m.byName {
+		out = append(out, mf)
+	}
+	slices.SortFunc(out, func(a, b *dto.MetricFamily) int { return strings.Compare(a.GetName(), b.GetName()) })
+	return out
+}
