@@ -1,23 +1,42 @@
 package collector
 
-import "github.com/prometheus/client_golang/prometheus"
+import (
+	"slices"
+	"strings"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
 
 const namespace = "statuspage"
 
-// descText keeps the name and help of every Desc, which a Desc does not
-// give back, for building metric families without a registry.
-var descText = map[*prometheus.Desc][2]string{}
+// descInfo is what a Desc does not give back, kept for building metric
+// families without a registry.
+type descInfo struct {
+	name, help string
+	labels     []string // page first, then as given to newDesc
+	sorted     []int    // indexes into labels, in label name order
+}
+
+// descs holds the descInfo of every Desc made by newDesc. It is filled at
+// package initialisation and only read afterwards.
+var descs = map[*prometheus.Desc]*descInfo{}
 
 func newDesc(name, help string, labels ...string) *prometheus.Desc {
-	d := prometheus.NewDesc(namespace+"_"+name, help, append([]string{"page"}, labels...), nil)
-	descText[d] = [2]string{namespace + "_" + name, help}
+	labels = append([]string{"page"}, labels...)
+	d := prometheus.NewDesc(namespace+"_"+name, help, labels, nil)
+	info := &descInfo{name: namespace + "_" + name, help: help, labels: labels}
+	for i := range labels {
+		info.sorted = append(info.sorted, i)
+	}
+	slices.SortFunc(info.sorted, func(a, b int) int { return strings.Compare(labels[a], labels[b]) })
+	descs[d] = info
 	return d
 }
 
 // describe returns the name and help of a Desc made by newDesc.
 func describe(d *prometheus.Desc) (name, help string) {
-	t := descText[d]
-	return t[0], t[1]
+	info := descs[d]
+	return info.name, info.help
 }
 
 // The known values of each state set. Order is the order of the series.

@@ -19,6 +19,8 @@ type emitter struct {
 	page string
 	out  []prometheus.Metric
 	errs []error
+	// b, when set, receives the samples instead of out.
+	b *familyBuilder
 }
 
 func newEmitter(page string) *emitter {
@@ -27,6 +29,12 @@ func newEmitter(page string) *emitter {
 
 // gauge emits one sample; labels follow the page label in desc order.
 func (e *emitter) gauge(desc *prometheus.Desc, v float64, labels ...string) {
+	if e.b != nil {
+		if err := e.b.add(desc, v, append([]string{e.page}, labels...)...); err != nil {
+			e.errs = append(e.errs, err)
+		}
+		return
+	}
 	m, err := prometheus.NewConstMetric(desc, prometheus.GaugeValue, v, append([]string{e.page}, labels...)...)
 	if err != nil {
 		e.errs = append(e.errs, err)

@@ -20,42 +20,23 @@ type Prepared struct {
 }
 
 // Prepare returns the function that prepares each newly fetched document,
-// for statuspage.StoreOptions.Prepare. The families go through a pedantic
-// registry once here, which is what lets Gatherer skip the checks a
-// registry would repeat on every scrape.
+// for statuspage.StoreOptions.Prepare.
 func Prepare(logger *slog.Logger) func(*statuspage.Target, *statuspage.Summary) any {
 	return func(t *statuspage.Target, s *statuspage.Summary) any {
 		return prepare(t.Name, s, logger)
 	}
 }
 
+// prepare translates a document into families that a scrape hands over as
+// they are. The builder makes the checks a registry would repeat on every
+// scrape (label count, duplicates) once here; labels are valid by
+// construction (see label).
 func prepare(page string, s *statuspage.Summary, logger *slog.Logger) *Prepared {
 	e := newEmitter(page)
+	e.b = newFamilyBuilder()
 	e.summary(s)
 	e.logErrors(logger)
-	reg := prometheus.NewPedanticRegistry()
-	if err := reg.Register(metricList(e.out)); err != nil {
-		logger.Error("Cannot prepare metrics", "page", page, "err", err)
-		return &Prepared{}
-	}
-	mfs, err := reg.Gather()
-	if err != nil {
-		// Gather still returns every family it could check; only a bug in
-		// the translation can get here.
-		logger.Error("Dropping invalid metrics", "page", page, "err", err)
-	}
-	return &Prepared{families: mfs}
-}
-
-// metricList is a collector of fixed metrics.
-type metricList []prometheus.Metric
-
-func (metricList) Describe(chan<- *prometheus.Desc) {}
-
-func (l metricList) Collect(ch chan<- prometheus.Metric) {
-	for _, m := range l {
-		ch <- m
-	}
+	return &Prepared{families: e.b.build()}
 }
 
 // Gatherer exposes the given pages, as Collector does, without a registry:
