@@ -2,8 +2,10 @@ package config
 
 import (
 	"fmt"
+	"net"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/prometheus/common/config"
 
@@ -32,6 +34,11 @@ func (a *Active) Names() map[string]bool {
 	return names
 }
 
+// dialer opens upstream connections. prometheus/common's default dialer
+// keeps a trace event log of about 4.5 KB per connection, which nothing here
+// reads; with a kept-alive connection per page that is memory for nothing.
+var dialer = &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
+
 // Build makes the targets of c, creating each page's HTTP client.
 func Build(c *Config) (*Active, error) {
 	a := &Active{Config: c, byName: make(map[string]*statuspage.Target, len(c.Pages))}
@@ -42,7 +49,7 @@ func Build(c *Config) (*Active, error) {
 		if err != nil {
 			return nil, fmt.Errorf("page %q: url: %w", p.Name, err)
 		}
-		client, err := config.NewClientFromConfig(s.HTTPClientConfig, "statuspage_exporter")
+		client, err := config.NewClientFromConfig(s.HTTPClientConfig, "statuspage_exporter", config.WithDialContextFunc(dialer.DialContext))
 		if err != nil {
 			return nil, fmt.Errorf("page %q: http_client_config: %w", p.Name, err)
 		}
