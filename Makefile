@@ -50,9 +50,14 @@ test-short:
 lint: fmt-check vet
 	$(GO) run $(STATICCHECK) ./...
 
+# bench runs every benchmark (about 3 minutes) and prints one table; the raw
+# output is kept in bench.txt for benchstat. See BENCHMARKS.md.
 .PHONY: bench
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	@{ $(GO) test -run '^$$' -bench . -benchmem ./statuspage/ ./collector/ && \
+	   $(GO) test -run '^$$' -bench 'Scrape|EncodeLowerBound' -benchmem . && \
+	   $(GO) test -run '^$$' -bench 'UpstreamRequests|BinaryPeakRSS' -benchtime 1x . ; } | tee bench.txt | \
+	   $(GO) run ./internal/benchtable
 
 .PHONY: update-golden
 update-golden:
@@ -60,4 +65,4 @@ update-golden:
 
 .PHONY: clean
 clean:
-	rm -f $(BIN)
+	rm -f $(BIN) bench.txt

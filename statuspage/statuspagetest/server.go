@@ -73,6 +73,10 @@ type page struct {
 	requests    atomic.Int64
 	notModified atomic.Int64
 	conns       atomic.Int64
+
+	arrivals sync.Mutex // guards last and minGap
+	last     time.Time
+	minGap   time.Duration
 }
 
 // NewServer starts o.Pages fake pages on free 127.0.0.1 ports. Close it.
@@ -141,6 +145,16 @@ func (s *Server) Totals() (requests, notModified, conns int64) {
 	return requests, notModified, conns
 }
 
+// MinGap returns the shortest time between two consecutive requests to page
+// i, zero before its second request. A cache that never asks twice within
+// its TTL keeps it at or above the TTL.
+func (s *Server) MinGap(i int) time.Duration {
+	p := s.pages[i]
+	p.arrivals.Lock()
+	defer p.arrivals.Unlock()
+	return p.minGap
+}
+
 // SetFailure makes page i misbehave (or recover, with OK).
 func (s *Server) SetFailure(i int, f Failure) {
 	p := s.pages[i]
@@ -179,6 +193,17 @@ func (p *page) set(doc []byte, version int, noValidators bool) {
 	}
 }
 
+func (p *page) arrived(now time.Time) {
+	p.arrivals.Lock()
+	defer p.arrivals.Unlock()
+	if !p.last.IsZero() {
+		if gap := now.Sub(p.last); p.minGap == 0 || gap < p.minGap {
+			p.minGap = gap
+		}
+	}
+	p.last = now
+}
+
 func (s *Server) pageOf(a net.Addr) *page {
 	if ta, ok := a.(*net.TCPAddr); ok {
 		return s.port[ta.Port]
@@ -194,6 +219,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.requests.Add(1)
+	p.arrived(time.Now())
 	if !wait(r.Context(), s.opts.Latency) {
 		return
 	}

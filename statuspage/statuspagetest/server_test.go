@@ -94,6 +94,9 @@ func TestServerCountsAndValidators(t *testing.T) {
 	if r, nm, conns := s.Requests(1), s.NotModified(1), s.Connections(1); r != 5 || nm != 2 || conns != 1 {
 		t.Errorf("page 1: %d requests, %d not modified, %d connections; want 5, 2, 1 (keep-alive)", r, nm, conns)
 	}
+	if s.MinGap(1) <= 0 || s.MinGap(0) != 0 {
+		t.Errorf("min gaps: page 1 %s, page 0 %s", s.MinGap(1), s.MinGap(0))
+	}
 	if r, _, _ := s.Totals(); r != 5 || s.Requests(0) != 0 {
 		t.Errorf("totals: %d requests, page 0 has %d", r, s.Requests(0))
 	}
