@@ -166,6 +166,8 @@ func newExporter(f *flags, logger *slog.Logger) *exporter {
 		Logger:         logger,
 		Observer:       selfMetrics,
 		Prepare:        collector.Prepare(logger),
+		// Scrapes use only the prepared families.
+		DiscardSummary: true,
 	})
 	return &exporter{
 		holder:  config.NewHolder(f.configFile),

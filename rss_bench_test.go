@@ -154,4 +154,3 @@ func procStatusKiB(b *testing.B, pid int, key string) float64 {
 	b.Fatalf("no %s in /proc/%d/status", key, pid)
 	return 0
 }
-

@@ -82,13 +82,14 @@ func (g *Gatherer) Gather() ([]*dto.MetricFamily, error) {
 		e.health(r)
 		e.logErrors(g.logger)
 		m.addMetrics(e.out, g.logger)
-		if r.Summary == nil {
-			continue
-		}
 		p, ok := r.Prepared.(*Prepared)
-		if !ok {
+		switch {
+		case ok:
+		case r.Summary != nil:
 			// A source without StoreOptions.Prepare: translate now.
 			p = prepare(t.Name, r.Summary, g.logger)
+		default:
+			continue
 		}
 		for _, mf := range p.families {
 			m.add(mf)

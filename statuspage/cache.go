@@ -65,9 +65,16 @@ type Result struct {
 	// Err says why the data is not fresh; nil when Fresh.
 	Err     error
 	Outcome Outcome
-	// Prepared is what StoreOptions.Prepare made of Summary, nil when
-	// Summary is nil or there is no Prepare. Shared like Summary.
+	// Prepared is what StoreOptions.Prepare made of the data, nil when there
+	// is no data or no Prepare. Shared like Summary. With
+	// StoreOptions.DiscardSummary, Prepared carries the data and Summary is
+	// nil.
 	Prepared any
+}
+
+// HasData reports whether r carries data to expose, fresh or stale.
+func (r Result) HasData() bool {
+	return r.Summary != nil || r.Prepared != nil
 }
 
 // Observer receives the store's events, for self-monitoring.
@@ -94,6 +101,9 @@ type StoreOptions struct {
 	// translation into metrics) is done once per fetch. Its result is
 	// returned with the document in Result.Prepared.
 	Prepare func(t *Target, s *Summary) any
+	// DiscardSummary keeps only what Prepare made of a document: when
+	// callers need nothing else, the decoded document is memory for nothing.
+	DiscardSummary bool
 }
 
 // Store is the per-page cache in front of the upstream pages. It is safe for
@@ -105,6 +115,7 @@ type Store struct {
 	observer Observer
 	now      func() time.Time
 	prepare  func(*Target, *Summary) any
+	discard  bool
 	group    singleflight.Group
 
 	mu      sync.Mutex
@@ -116,6 +127,9 @@ type entry struct {
 	mu  sync.Mutex
 	url string // the data below belongs to this URL
 
+	// has says there is good data: good, prepared or both (see
+	// DiscardSummary).
+	has      bool
 	good     *Summary
 	prepared any
 	goodAt   time.Time
@@ -136,6 +150,7 @@ func NewStore(o StoreOptions) *Store {
 		observer: o.Observer,
 		now:      o.Now,
 		prepare:  o.Prepare,
+		discard:  o.DiscardSummary && o.Prepare != nil,
 		entries:  map[string]*entry{},
 	}
 	if o.MaxConcurrency > 0 {
@@ -254,6 +269,9 @@ func (s *Store) refresh(ctx context.Context, t *Target, e *entry) bool {
 	var prepared any
 	if err == nil && sum != nil && s.prepare != nil {
 		prepared = s.prepare(t, sum)
+		if s.discard {
+			sum = nil
+		}
 	}
 	now := s.now()
 	e.mu.Lock()
@@ -262,12 +280,12 @@ func (s *Store) refresh(ctx context.Context, t *Target, e *entry) bool {
 		return false // the page was reconfigured meanwhile; this data is not its
 	}
 	switch {
-	case err == nil && resp.NotModified && e.good == nil:
+	case err == nil && resp.NotModified && !e.has:
 		// Only possible if the entry was reset during the request.
 		err = errors.New("page answered 304 Not Modified but no document is cached")
 	case err == nil:
 		if !resp.NotModified {
-			e.good, e.prepared = sum, prepared
+			e.has, e.good, e.prepared = true, sum, prepared
 		}
 		e.goodAt, e.goodDur, e.validators = now, resp.Duration, resp.Validators
 		e.err, e.notBefore = nil, time.Time{}
@@ -288,7 +306,7 @@ func (s *Store) refresh(ctx context.Context, t *Target, e *entry) bool {
 func (e *entry) validatorsFor(t *Target) Validators {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.good == nil || e.url != t.SummaryURL {
+	if !e.has || e.url != t.SummaryURL {
 		return Validators{}
 	}
 	return e.validators
@@ -322,11 +340,11 @@ func (e *entry) cached(t *Target, now time.Time) (Result, bool) {
 		// Reset field by field: assigning a whole entry would also replace
 		// the mutex held here.
 		e.url = t.SummaryURL
-		e.good, e.prepared, e.goodAt, e.goodDur, e.validators = nil, nil, time.Time{}, 0, Validators{}
+		e.has, e.good, e.prepared, e.goodAt, e.goodDur, e.validators = false, nil, nil, time.Time{}, 0, Validators{}
 		e.err, e.errDur, e.notBefore = nil, 0, time.Time{}
 	}
 	switch {
-	case e.err == nil && e.good != nil && now.Sub(e.goodAt) < t.CacheTTL:
+	case e.err == nil && e.has && now.Sub(e.goodAt) < t.CacheTTL:
 	case e.err != nil && now.Before(e.notBefore):
 	default:
 		return Result{}, false
@@ -347,10 +365,10 @@ func (e *entry) resultLocked(t *Target, now time.Time, fetched bool) Result {
 	r := Result{LastSuccess: e.goodAt}
 	age := now.Sub(e.goodAt)
 	switch {
-	case e.good != nil && e.err == nil && (fetched || age < t.CacheTTL):
+	case e.has && e.err == nil && (fetched || age < t.CacheTTL):
 		r.Summary, r.Prepared, r.Fresh, r.Duration, r.Outcome = e.good, e.prepared, true, e.goodDur, OutcomeHit
 		return r
-	case e.good != nil && age < t.MaxStale:
+	case e.has && age < t.MaxStale:
 		r.Summary, r.Prepared, r.Outcome = e.good, e.prepared, OutcomeStale
 	default:
 		r.Outcome = OutcomeError

@@ -26,13 +26,14 @@ func newFakePages(t *testing.T, o statuspagetest.Options) *statuspagetest.Server
 // makes the data fresh again; a changed one is fetched and prepared anew.
 func TestConditionalRequests(t *testing.T) {
 	t.Parallel()
-	for _, validators := range []string{"etag", "last-modified"} {
+	for _, validators := range []string{"etag", "last-modified", "etag-discard-summary"} {
 		t.Run(validators, func(t *testing.T) {
 			t.Parallel()
 			up := newFakePages(t, statuspagetest.Options{Pages: 1, Shape: statuspagetest.Shape{Components: 3}})
 			clock := newFakeClock()
 			prepared := 0
-			s := NewStore(StoreOptions{Now: clock.Now, Prepare: func(_ *Target, sum *Summary) any {
+			discard := strings.HasSuffix(validators, "discard-summary")
+			s := NewStore(StoreOptions{Now: clock.Now, DiscardSummary: discard, Prepare: func(_ *Target, sum *Summary) any {
 				prepared++ // called inside the singleflight fetch: never concurrently here
 				return len(sum.Components)
 			}})
@@ -41,8 +42,8 @@ func TestConditionalRequests(t *testing.T) {
 				target.Client = &http.Client{Transport: dropETag{http.DefaultTransport}}
 			}
 			first := s.Get(context.Background(), target)
-			if !first.Fresh || first.Prepared != 3 || prepared != 1 {
-				t.Fatalf("first Get: fresh %t, prepared %v, %d preparations", first.Fresh, first.Prepared, prepared)
+			if !first.Fresh || first.Prepared != 3 || prepared != 1 || !first.HasData() || (first.Summary == nil) != discard {
+				t.Fatalf("first Get: fresh %t, prepared %v, %d preparations, summary kept %t", first.Fresh, first.Prepared, prepared, first.Summary != nil)
 			}
 
 			at := clock.Advance(2 * time.Minute)
@@ -58,10 +59,27 @@ func TestConditionalRequests(t *testing.T) {
 				t.Errorf("within the TTL after a 304: outcome %s, want hit", r.Outcome)
 			}
 
+			// Past max_stale the data is gone from results but a 304 still
+			// revives it: the page says it has not changed.
+			up.SetFailure(0, statuspagetest.ServerError)
+			clock.Advance(2 * time.Minute)
+			if r := s.Get(context.Background(), target); r.Fresh || !r.HasData() {
+				t.Errorf("after a failure: fresh %t, has data %t; want stale data", r.Fresh, r.HasData())
+			}
+			clock.Advance(2 * time.Hour)
+			if r := s.Get(context.Background(), target); r.HasData() {
+				t.Errorf("past max_stale: data still served")
+			}
+			up.SetFailure(0, statuspagetest.OK)
+			clock.Advance(2 * time.Minute)
+			if r := s.Get(context.Background(), target); !r.Fresh || r.Prepared != 3 || prepared != 1 || up.NotModified(0) != 2 {
+				t.Errorf("304 after max_stale: fresh %t, prepared %v, %d preparations, %d 304s", r.Fresh, r.Prepared, prepared, up.NotModified(0))
+			}
+
 			up.Update(0, statuspagetest.Shape{Components: 5})
 			clock.Advance(2 * time.Minute)
 			r = s.Get(context.Background(), target)
-			if !r.Fresh || r.Prepared != 5 || prepared != 2 || up.Requests(0) != 3 {
+			if !r.Fresh || r.Prepared != 5 || prepared != 2 || up.Requests(0) != 6 {
 				t.Errorf("after an update: fresh %t, prepared %v, %d preparations, %d requests", r.Fresh, r.Prepared, prepared, up.Requests(0))
 			}
 		})
