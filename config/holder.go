@@ -3,6 +3,8 @@ package config
 import (
 	"fmt"
 	"net"
+	"net/http"
+	"reflect"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -42,6 +44,7 @@ var dialer = &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
 // Build makes the targets of c, creating each page's HTTP client.
 func Build(c *Config) (*Active, error) {
 	a := &Active{Config: c, byName: make(map[string]*statuspage.Target, len(c.Pages))}
+	var clients clientPool
 	for i := range c.Pages {
 		p := &c.Pages[i]
 		s := p.Settings(c.Defaults)
@@ -49,10 +52,13 @@ func Build(c *Config) (*Active, error) {
 		if err != nil {
 			return nil, fmt.Errorf("page %q: url: %w", p.Name, err)
 		}
-		client, err := config.NewClientFromConfig(s.HTTPClientConfig, "statuspage_exporter", config.WithDialContextFunc(dialer.DialContext))
+		shared, err := clients.get(s.HTTPClientConfig)
 		if err != nil {
 			return nil, fmt.Errorf("page %q: http_client_config: %w", p.Name, err)
 		}
+		// A client of its own, for the redirect policy, on the shared pool.
+		client := new(http.Client)
+		*client = *shared
 		statuspage.LimitRedirects(client, statuspage.DefaultMaxRedirects)
 		t := &statuspage.Target{
 			Name:       p.Name,
@@ -66,6 +72,33 @@ func Build(c *Config) (*Active, error) {
 		a.byName[p.Name] = t
 	}
 	return a, nil
+}
+
+// clientPool shares one HTTP client, and so one pool of kept-alive
+// connections, among the pages of a configuration that have the same
+// http_client_config: usually all of them. prometheus/common sizes its
+// transport's idle pool at 20000 connections, 1000 per host, so every page
+// keeps its connection between fetches.
+type clientPool struct {
+	configs []config.HTTPClientConfig
+	clients []*http.Client
+}
+
+func (p *clientPool) get(cfg config.HTTPClientConfig) (*http.Client, error) {
+	for i := range p.configs {
+		// DeepEqual sees secrets' real values, so pages that differ only
+		// in a credential never share a client.
+		if reflect.DeepEqual(p.configs[i], cfg) {
+			return p.clients[i], nil
+		}
+	}
+	c, err := config.NewClientFromConfig(cfg, "statuspage_exporter", config.WithDialContextFunc(dialer.DialContext))
+	if err != nil {
+		return nil, err
+	}
+	p.configs = append(p.configs, cfg)
+	p.clients = append(p.clients, c)
+	return c, nil
 }
 
 // closeIdle releases the idle connections of a configuration that is no

@@ -123,3 +123,46 @@ func TestHolderConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestBuildSharesClients: pages with the same http_client_config share one
+// connection pool; a page whose settings differ, if only by a credential,
+// gets its own. Each page keeps a client of its own for its redirect policy.
+func TestBuildSharesClients(t *testing.T) {
+	t.Parallel()
+	c, err := Parse([]byte(`
+pages:
+  - name: a
+    url: https://a.example
+  - name: b
+    url: https://b.example
+  - name: c
+    url: https://c.example
+    http_client_config:
+      authorization: {type: OAuth, credentials: one}
+  - name: d
+    url: https://d.example
+    http_client_config:
+      authorization: {type: OAuth, credentials: two}
+  - name: e
+    url: https://e.example
+    http_client_config:
+      authorization: {type: OAuth, credentials: one}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := Build(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := func(name string) any { return a.Target(name).Client.Transport }
+	if tr("a") != tr("b") || tr("c") != tr("e") {
+		t.Error("pages with equal settings do not share a transport")
+	}
+	if tr("a") == tr("c") || tr("c") == tr("d") {
+		t.Error("pages with different settings (or credentials) share a transport")
+	}
+	if a.Target("a").Client == a.Target("b").Client {
+		t.Error("pages share a client, and so a redirect policy")
+	}
+}
