@@ -30,7 +30,7 @@ func newEmitter(page string) *emitter {
 // gauge emits one sample; labels follow the page label in desc order.
 func (e *emitter) gauge(desc *prometheus.Desc, v float64, labels ...string) {
 	if e.b != nil {
-		if err := e.b.add(desc, v, append([]string{e.page}, labels...)...); err != nil {
+		if err := e.b.add(desc, v, e.page, labels...); err != nil {
 			e.errs = append(e.errs, err)
 		}
 		return

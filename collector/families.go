@@ -2,7 +2,6 @@ package collector
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
@@ -19,10 +18,20 @@ type familyBuilder struct {
 	families map[*prometheus.Desc]*dto.MetricFamily
 	order    []*prometheus.Desc
 	pairs    map[[2]string]*dto.LabelPair
-	// series holds the label values of every series so far, per family: the
-	// duplicate check a registry would make, made once per document.
-	series map[*prometheus.Desc]map[string]struct{}
+	// series holds the label pairs of every series so far, per family: the
+	// duplicate check a registry would make, made once per document. Pairs
+	// are interned, so equal pointers mean equal labels.
+	series map[*prometheus.Desc]map[seriesKey]struct{}
+	// prev are the values and pairs of the last series, by label position:
+	// consecutive series (a state set) mostly repeat them.
+	prevNames, prevValues []string
+	prevPairs             []*dto.LabelPair
 }
+
+// maxLabels bounds the labels of any metric here (page_info has five).
+const maxLabels = 6
+
+type seriesKey [maxLabels]*dto.LabelPair
 
 var (
 	gaugeZero = &dto.Gauge{Value: new(0.0)}
@@ -34,7 +43,7 @@ func newFamilyBuilder() *familyBuilder {
 	return &familyBuilder{
 		families: map[*prometheus.Desc]*dto.MetricFamily{},
 		pairs:    map[[2]string]*dto.LabelPair{},
-		series:   map[*prometheus.Desc]map[string]struct{}{},
+		series:   map[*prometheus.Desc]map[seriesKey]struct{}{},
 	}
 }
 
@@ -48,26 +57,43 @@ func (b *familyBuilder) pair(name, value string) *dto.LabelPair {
 	return p
 }
 
-// add appends a gauge sample; values are the label values in desc order,
-// page first. Label values must be valid already (see label).
-func (b *familyBuilder) add(desc *prometheus.Desc, v float64, values ...string) error {
+// add appends a gauge sample with labels page and then values, in desc
+// order. Label values must be valid already (see label).
+func (b *familyBuilder) add(desc *prometheus.Desc, v float64, page string, values ...string) error {
 	info := descs[desc]
-	if info == nil || len(values) != len(info.labels) {
-		return fmt.Errorf("metric %v: %d label values for %d labels", desc, len(values), len(info.labels))
+	if info == nil || len(values)+1 != len(info.labels) || len(info.labels) > maxLabels {
+		return fmt.Errorf("metric %v: %d label values for its labels", desc, len(values)+1)
 	}
-	sig := strings.Join(values, "\xff")
+	m := &dto.Metric{Label: make([]*dto.LabelPair, len(info.labels))}
+	var key seriesKey
+	for i, j := range info.sorted {
+		value := page
+		if j > 0 {
+			value = values[j-1]
+		}
+		name := info.labels[j]
+		var p *dto.LabelPair
+		if i < len(b.prevPairs) && b.prevNames[i] == name && b.prevValues[i] == value {
+			p = b.prevPairs[i]
+		} else {
+			p = b.pair(name, value)
+		}
+		m.Label[i], key[i] = p, p
+	}
 	seen := b.series[desc]
 	if seen == nil {
-		seen = map[string]struct{}{}
+		seen = map[seriesKey]struct{}{}
 		b.series[desc] = seen
 	}
-	if _, dup := seen[sig]; dup {
-		return fmt.Errorf("metric %s: duplicate series %q", info.name, values)
+	if _, dup := seen[key]; dup {
+		return fmt.Errorf("metric %s: duplicate series %q", info.name, append([]string{page}, values...))
 	}
-	seen[sig] = struct{}{}
-	m := &dto.Metric{Label: make([]*dto.LabelPair, len(values))}
-	for i, j := range info.sorted {
-		m.Label[i] = b.pair(info.labels[j], values[j])
+	seen[key] = struct{}{}
+	b.prevPairs = m.Label
+	b.prevNames, b.prevValues = b.prevNames[:0], b.prevValues[:0]
+	for _, p := range m.Label {
+		b.prevNames = append(b.prevNames, p.GetName())
+		b.prevValues = append(b.prevValues, p.GetValue())
 	}
 	switch v {
 	case 0:

@@ -18,7 +18,7 @@ func TestFamilyBuilderChecks(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "duplicate series") {
 		t.Errorf("duplicate: got %v", err)
 	}
-	if err := b.add(componentUpdatedDesc, 1, "acme", "c1"); err == nil {
+	if err := b.add(componentUpdatedDesc, 1, "acme", "c1", "API", "", "extra"); err == nil {
 		t.Error("wrong label count accepted")
 	}
 	for _, v := range []float64{0, 1} {
