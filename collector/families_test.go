@@ -10,7 +10,7 @@ import (
 // and the values 0 and 1.
 func TestFamilyBuilderChecks(t *testing.T) {
 	t.Parallel()
-	b := newFamilyBuilder()
+	b := newFamilyBuilder(1)
 	if err := b.add(componentUpdatedDesc, 12.5, "acme", "c1", "API", ""); err != nil {
 		t.Fatal(err)
 	}

@@ -33,7 +33,9 @@ func Prepare(logger *slog.Logger) func(*statuspage.Target, *statuspage.Summary) 
 // construction (see label).
 func prepare(page string, s *statuspage.Summary, logger *slog.Logger) *Prepared {
 	e := newEmitter(page)
-	e.b = newFamilyBuilder()
+	// About the series a document makes: a state set and a timestamp per
+	// component, a dozen per incident or maintenance.
+	e.b = newFamilyBuilder(6*len(s.Components) + 14*(len(s.Incidents)+len(s.ScheduledMaintenances)) + 8)
 	e.summary(s)
 	e.logErrors(logger)
 	return &Prepared{families: e.b.build()}
