@@ -2,12 +2,10 @@ package config
 
 import (
 	"fmt"
-	"net"
 	"net/http"
 	"reflect"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/prometheus/common/config"
 
@@ -35,11 +33,6 @@ func (a *Active) Names() map[string]bool {
 	}
 	return names
 }
-
-// dialer opens upstream connections. prometheus/common's default dialer
-// keeps a trace event log of about 4.5 KB per connection, which nothing here
-// reads; with a kept-alive connection per page that is memory for nothing.
-var dialer = &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
 
 // Build makes the targets of c, creating each page's HTTP client.
 func Build(c *Config) (*Active, error) {
@@ -92,7 +85,7 @@ func (p *clientPool) get(cfg config.HTTPClientConfig) (*http.Client, error) {
 			return p.clients[i], nil
 		}
 	}
-	c, err := config.NewClientFromConfig(cfg, "statuspage_exporter", config.WithDialContextFunc(dialer.DialContext))
+	c, err := config.NewClientFromConfig(cfg, "statuspage_exporter")
 	if err != nil {
 		return nil, err
 	}
