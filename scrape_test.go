@@ -14,6 +14,9 @@ import (
 	"testing"
 	"time"
 
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+
 	"github.com/statuspage-exporter/statuspage_exporter/statuspage/statuspagetest"
 )
 
@@ -122,4 +125,71 @@ func TestConcurrentScrapesShareRequests(t *testing.T) {
 func upRequests(up *statuspagetest.Server) int64 {
 	r, _, _ := up.Totals()
 	return r
+}
+
+// TestConcurrentScrapesInEveryFormat: scrapes share the cached series, so
+// concurrent encodings of them (text, OpenMetrics-capable clients served
+// text, and protobuf, which writes size caches inside the messages) must not
+// race, and every format must carry the same samples.
+func TestConcurrentScrapesInEveryFormat(t *testing.T) {
+	t.Parallel()
+	up := newFakeUpstream(t, statuspagetest.Options{Pages: 5, Shape: statuspagetest.Shape{Components: 7, Incidents: 1, Maintenances: 1}})
+	h := newScrapeEnv(t, up, time.Hour).h
+	want := countPageSamples(t, scrapeAs(t, h, ""), "")
+	if want == 0 {
+		t.Fatal("no page samples in the text scrape")
+	}
+	accepts := []string{
+		"",
+		`application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5`,
+		`application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited`,
+	}
+	var wg sync.WaitGroup
+	for i := range 12 {
+		accept := accepts[i%len(accepts)]
+		wg.Go(func() {
+			res := scrapeAs(t, h, accept)
+			if got := countPageSamples(t, res, accept); got != want {
+				t.Errorf("Accept %q: %d page samples, want %d", accept, got, want)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+func scrapeAs(t *testing.T, h http.Handler, accept string) *httptest.ResponseRecorder {
+	req := httptest.NewRequestWithContext(context.Background(), http.MethodGet, "/metrics", nil)
+	if accept != "" {
+		req.Header.Set("Accept", accept)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK {
+		t.Errorf("Accept %q: status %d", accept, rec.Code)
+	}
+	return rec
+}
+
+// countPageSamples decodes a scrape in the format it was served in and
+// counts the samples of statuspage_* families.
+func countPageSamples(t *testing.T, rec *httptest.ResponseRecorder, accept string) int {
+	format := expfmt.ResponseFormat(rec.Header())
+	if accept != "" && strings.Contains(accept, "protobuf") && format.FormatType() != expfmt.TypeProtoDelim {
+		t.Errorf("asked for protobuf, got %s", format)
+	}
+	dec := expfmt.NewDecoder(rec.Body, format)
+	n := 0
+	for range 1000 {
+		var mf dto.MetricFamily
+		if err := dec.Decode(&mf); err != nil {
+			if err != io.EOF {
+				t.Errorf("decode %s: %v", format, err)
+			}
+			break
+		}
+		if strings.HasPrefix(mf.GetName(), "statuspage_") && !strings.HasPrefix(mf.GetName(), "statuspage_exporter_") {
+			n += len(mf.GetMetric())
+		}
+	}
+	return n
 }
