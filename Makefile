@@ -4,26 +4,58 @@ GO        ?= go
 BIN       ?= statuspage_exporter
 PKG       := github.com/statuspage-exporter/statuspage_exporter
 VERSION   := $(shell cat VERSION)
-REVISION  := $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
-BRANCH    := $(shell git rev-parse --abbrev-ref HEAD 2>/dev/null || echo unknown)
-BUILDUSER ?= $(shell id -un)@$(shell hostname)
-BUILDDATE := $(shell date -u +%Y%m%d-%H:%M:%S)
-VPKG      := github.com/prometheus/common/version
-LDFLAGS   := -s -w \
-	-X $(VPKG).Version=$(VERSION) \
-	-X $(VPKG).Revision=$(REVISION) \
-	-X $(VPKG).Branch=$(BRANCH) \
-	-X $(VPKG).BuildUser=$(BUILDUSER) \
-	-X $(VPKG).BuildDate=$(BUILDDATE)
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 RUN_ARGS  ?= --config.file=statuspage_exporter.yml
 
 .PHONY: all
 all: test build
 
+# --- Release: build, tarball, release -------------------------------------
+# promu is pinned as a Go tool in tools/go.mod and reads .promu.yml (version
+# ldflags, tarball files). promu names the project after the git remote's
+# URL; the GIT_CONFIG_* variables pin that to the canonical repository so a
+# clone from a local path still makes statuspage_exporter-*.tar.gz.
+PROMU       := $(GO) tool -modfile=tools/go.mod promu
+PROMU_ENV   := GIT_CONFIG_COUNT=2 \
+	GIT_CONFIG_KEY_0=branch.$(shell git rev-parse --abbrev-ref HEAD 2>/dev/null).remote GIT_CONFIG_VALUE_0=origin \
+	GIT_CONFIG_KEY_1=remote.origin.url GIT_CONFIG_VALUE_1=https://$(PKG).git
+PREFIX      ?= .
+TARBALL_DIR ?= .tarballs
+RELEASE_DIR ?= .release-artifacts
+RELEASE_PLATFORMS ?= linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64
+
+# build: the binary for this machine, with version information, into $(PREFIX).
 .PHONY: build
 build:
-	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) .
+	$(PROMU_ENV) $(PROMU) build --prefix $(PREFIX)
+
+# tarball: $(TARBALL_DIR)/statuspage_exporter-$(VERSION).<os>-<arch>.tar.gz
+# for this machine.
+.PHONY: tarball
+tarball: build
+	$(PROMU_ENV) $(PROMU) tarball --prefix $(TARBALL_DIR) $(PREFIX)
+
+# release: a tarball per platform in $(RELEASE_PLATFORMS) and sha256sums.txt,
+# in $(RELEASE_DIR). promu runs as a host binary because GOOS and GOARCH are
+# for the binaries it builds, not for promu itself.
+.PHONY: release
+release:
+	rm -rf $(RELEASE_DIR) .build/release
+	env -u GOOS -u GOARCH $(GO) build -modfile=tools/go.mod -o .build/promu github.com/prometheus/promu
+	set -e; for p in $(RELEASE_PLATFORMS); do \
+		os=$${p%/*}; arch=$${p#*/}; \
+		GOOS=$$os GOARCH=$$arch $(PROMU_ENV) .build/promu build --prefix .build/release/$$os-$$arch; \
+		GOOS=$$os GOARCH=$$arch $(PROMU_ENV) .build/promu tarball --prefix $(RELEASE_DIR) .build/release/$$os-$$arch; \
+	done
+	$(PROMU_ENV) .build/promu checksum $(RELEASE_DIR)
+	cat $(RELEASE_DIR)/sha256sums.txt
+
+# test-release: make the tarball and run the test that unpacks it.
+.PHONY: test-release
+test-release: tarball
+	STATUSPAGE_EXPORTER_TARBALL=$(TARBALL_DIR)/$(BIN)-$(VERSION).$$($(GO) env GOOS)-$$($(GO) env GOARCH).tar.gz \
+		$(GO) test -count=1 -run '^TestReleaseTarball$$' -v .
+# --- end of release ----------------------------------------------------------
 
 .PHONY: run
 run: build
@@ -65,4 +97,4 @@ update-golden:
 
 .PHONY: clean
 clean:
-	rm -f $(BIN) bench.txt
+	rm -rf $(BIN) bench.txt .build .release .tarballs .release-artifacts

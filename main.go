@@ -46,6 +46,9 @@ type flags struct {
 	maxConcurrency int
 	maxBodySize    units.Base2Bytes
 	shutdownWait   time.Duration
+	oneshot        bool
+	oneshotOutput  string
+	oneshotTimeout time.Duration
 	web            *web.FlagConfig
 	log            *promslog.Config
 }
@@ -71,6 +74,12 @@ func parseFlags(args []string, stdout, stderr io.Writer) (*flags, error) {
 		Default("4MiB").BytesVar(&f.maxBodySize)
 	app.Flag("web.shutdown-timeout", "On SIGTERM, how long in-flight requests may take to finish.").
 		Default("30s").DurationVar(&f.shutdownWait)
+	app.Flag("statuspage.oneshot", "Scrape every configured page once, write the metrics to --statuspage.oneshot-output and exit; the exit code is 1 if a page failed.").
+		BoolVar(&f.oneshot)
+	app.Flag("statuspage.oneshot-output", "Where one-shot mode writes the metrics: - for stdout, or a file, replaced atomically (for node_exporter's textfile collector).").
+		Default("-").StringVar(&f.oneshotOutput)
+	app.Flag("statuspage.oneshot-timeout", "How long one-shot mode waits for the pages; pages not ready by then count as failed.").
+		Default("30s").DurationVar(&f.oneshotTimeout)
 	f.web = kingpinflag.AddFlags(app, ":10036")
 	promslogflag.AddFlags(app, f.log)
 	if _, err := app.Parse(args); err != nil {
@@ -88,6 +97,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	logger := promslog.New(f.log)
 	if f.configCheck {
 		return checkConfig(f, stdout, logger)
+	}
+	if f.oneshot {
+		return runOneshot(f, stdout, logger)
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

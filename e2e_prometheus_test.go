@@ -1,0 +1,1102 @@
+//go:build unix
+
+// The Prometheus end-to-end test runs the exporter with the example web
+// configuration (TLS and basic auth) and a real Prometheus with the example
+// scrape configuration and alert rules, both on loopback, and checks what an
+// operator relies on: the data arrives, every alert expression and every
+// dashboard query evaluates, and nobody scrapes without credentials.
+
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/hex"
+	"encoding/json"
+	"encoding/pem"
+	"fmt"
+	"io"
+	"math/big"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"go.yaml.in/yaml/v2"
+	"golang.org/x/crypto/bcrypt"
+)
+
+// promWait bounds each wait on Prometheus: its start, the first scrapes,
+// the first rule evaluations.
+const promWait = 60 * time.Second
+
+// promExamplePassword is the password whose hash examples/web-config.yml
+// holds; the file says so.
+const promExamplePassword = "change-me"
+
+func TestPrometheusE2E(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and runs Prometheus; skipped with -short")
+	}
+	promBin := e2eTool(t, "prometheus", "prometheus")
+	promtool := e2eTool(t, "promtool", "prometheus")
+	bin := e2eBuild(t)
+	dir := t.TempDir()
+
+	pki := promNewPKI(t, dir)
+	example := promLoadYAML(t, filepath.Join("examples", "prometheus.yml"))
+	user := promExampleUser(t, example)
+	password := promRandom(t)
+	webConfig := promWebConfig(t, dir, pki, user, password)
+
+	// The pages: the probe job's targets from the example, plus two that
+	// only the /metrics job scrapes.
+	probePages := promProbeTargets(t, example)
+	fixtures := map[string]string{"steady": "all_operational.json", "broken": ""}
+	for _, p := range probePages {
+		fixtures[p] = "all_operational.json"
+	}
+	fixtures["github"] = "active_incident.json" // if the example stops probing them,
+	fixtures["cloudflare"] = "maintenance.json" // the checks below say so
+	upstream := promUpstream(t, fixtures)
+	cfgPath := filepath.Join(dir, "statuspage_exporter.yml")
+	e2eWriteFile(t, cfgPath, promExporterConfig(upstream, fixtures))
+
+	exp := promStartExporter(t, bin, cfgPath, webConfig, pki, user, password)
+	promCfg := promConfig(t, dir, example, exp.addr, pki, password)
+	if out, err := exec.Command(promtool, "check", "config", promCfg).CombinedOutput(); err != nil {
+		t.Fatalf("promtool check config on the configuration made from examples/prometheus.yml: %v\n%s", err, out)
+	}
+	api := promStart(t, promBin, dir, promCfg)
+	api.waitTargets(t, 1+len(probePages))
+
+	t.Run("series stored", func(t *testing.T) {
+		for _, c := range []struct {
+			expr  string
+			value string
+		}{
+			{`statuspage_component_status{job="statuspage_probe",page="github",component_id="expaycmp0001",status="major_outage"}`, "1"},
+			{`statuspage_component_status{job="statuspage_probe",page="cloudflare",component_id="globexcmp002",status="under_maintenance"}`, "1"},
+			{`statuspage_incident_info{job="statuspage_probe",page="github",incident_id="expayinc0001",name="Card payments failing for a subset of merchants",shortlink="https://stspg.example/expay1"}`, "1"},
+			{`statuspage_incident_impact{job="statuspage_probe",page="github",incident_id="expayinc0001",impact="critical"}`, "1"},
+			{`statuspage_maintenance_info{job="statuspage_probe",page="cloudflare",maintenance_id="globexmnt001",name="Block Storage firmware upgrade"}`, "1"},
+			{`statuspage_maintenance_status{job="statuspage_probe",page="cloudflare",maintenance_id="globexmnt001",status="in_progress"}`, "1"},
+			{`statuspage_maintenance_scheduled_start_timestamp_seconds{job="statuspage_probe",page="cloudflare",maintenance_id="globexmnt001"}`, "1768381200"},
+			{`statuspage_up{job="statuspage",page="steady"}`, "1"},
+			{`statuspage_up{job="statuspage",page="broken"}`, "0"},
+			{`statuspage_exporter_config_last_reload_successful{job="statuspage"}`, "1"},
+		} {
+			got := api.waitQuery(t, c.expr)
+			if len(got) != 1 || got[0].Value[1] != c.value {
+				t.Errorf("%s = %v, want one series of value %s", c.expr, got, c.value)
+			}
+		}
+	})
+
+	t.Run("each page through one job", func(t *testing.T) {
+		// The /metrics job drops the pages the probe job scrapes, so no page
+		// is stored (and alerts) twice.
+		if dup := api.mustQuery(t, `count by (page) (statuspage_up) > 1`); len(dup) > 0 {
+			t.Errorf("pages scraped by both jobs: %v", dup)
+		}
+		probed := api.mustQuery(t, `statuspage_up{job="statuspage_probe"}`)
+		if len(probed) != len(probePages) {
+			t.Errorf("%d pages through /probe, want %d: %v", len(probed), len(probePages), probed)
+		}
+		for _, s := range probed {
+			if s.Metric["instance"] != s.Metric["page"] {
+				t.Errorf("probe series with instance %q for page %q: the relabeling should name the page", s.Metric["instance"], s.Metric["page"])
+			}
+		}
+		if got := api.mustQuery(t, `statuspage_exporter_build_info{job="statuspage"}`); len(got) != 1 {
+			t.Errorf("statuspage_exporter_build_info from the /metrics job: %v", got)
+		}
+	})
+
+	rules := promAlertRules(t)
+	t.Run("alert expressions", func(t *testing.T) {
+		// What each alert expression must return for these fixtures,
+		// `for` aside: the label subsets of the series, all of them.
+		want := map[string][]map[string]string{
+			"StatuspageIncident": {{"page": "github", "incident_id": "expayinc0001"}},
+			"StatuspageComponentOutage": {
+				{"page": "github", "component_id": "expaycmp0001", "component": "Card Payments"},
+				{"page": "github", "component_id": "expaycmp0002", "component": "Payouts"},
+			},
+			"StatuspagePageUnreachable":      {{"page": "broken", "job": "statuspage"}},
+			"StatuspageDataStale":            nil,
+			"StatuspageExporterDown":         nil,
+			"StatuspageExporterReloadFailed": nil, // see "reload failure" below
+		}
+		for name, expr := range rules {
+			w, ok := want[name]
+			if !ok {
+				t.Errorf("alert %s has no expectation in this test: add one", name)
+				continue
+			}
+			promMatch(t, name, api.mustQuery(t, expr), w)
+		}
+		for name := range want {
+			if _, ok := rules[name]; !ok {
+				t.Errorf("alert %s is no longer in examples/alerts.yml", name)
+			}
+		}
+	})
+
+	t.Run("rules loaded and evaluated", func(t *testing.T) {
+		api.waitRulesHealthy(t, len(rules))
+		// Annotations come from queries in the templates; Prometheus expands
+		// them for pending alerts too.
+		api.waitAlert(t, map[string]string{"alertname": "StatuspageIncident", "page": "github", "incident_id": "expayinc0001"},
+			map[string]string{
+				"summary":       "github: Card payments failing for a subset of merchants",
+				"description":   "The status page github reports an incident of critical impact, status identified.",
+				"incident_name": "Card payments failing for a subset of merchants",
+				"incident_link": "https://stspg.example/expay1",
+			})
+		api.waitAlert(t, map[string]string{"alertname": "StatuspageComponentOutage", "page": "github", "component_id": "expaycmp0002"},
+			map[string]string{"summary": "github: Payouts is in partial_outage"})
+		api.waitAlert(t, map[string]string{"alertname": "StatuspagePageUnreachable", "page": "broken"},
+			map[string]string{"summary": "broken: the status page cannot be fetched"})
+	})
+
+	t.Run("dashboard queries", func(t *testing.T) {
+		promCheckDashboard(t, api)
+	})
+
+	t.Run("scrape security", func(t *testing.T) {
+		promCheckSecurity(t, exp, pki, user, password)
+	})
+
+	t.Run("promtool check metrics", func(t *testing.T) {
+		for _, path := range []string{"/metrics", "/probe?target=github"} {
+			body := exp.get(t, path, http.StatusOK)
+			cmd := exec.Command(promtool, "check", "metrics")
+			cmd.Stdin = strings.NewReader(body)
+			out, err := cmd.CombinedOutput()
+			if err != nil || len(bytes.TrimSpace(out)) > 0 {
+				t.Errorf("promtool check metrics on %s: %v\n%s", path, err, out)
+			}
+		}
+	})
+
+	t.Run("reload failure", func(t *testing.T) {
+		e2eWriteFile(t, cfgPath, promExporterConfig(upstream, fixtures)+"bogus: 1\n")
+		exp.signal(t, syscall.SIGHUP)
+		api.waitQuery(t, `statuspage_exporter_config_last_reload_successful{job="statuspage"} == 0`)
+		promMatch(t, "StatuspageExporterReloadFailed", api.mustQuery(t, rules["StatuspageExporterReloadFailed"]),
+			[]map[string]string{{"job": "statuspage"}})
+		// The old configuration goes on serving.
+		if got := api.mustQuery(t, `statuspage_up{job="statuspage",page="steady"} == 1`); len(got) != 1 {
+			t.Errorf("after the failed reload, steady is not served: %v", got)
+		}
+	})
+
+	exp.signal(t, syscall.SIGTERM)
+	if code := exp.wait(t); code != 0 {
+		t.Errorf("exporter exit code after SIGTERM = %d, want 0", code)
+	}
+}
+
+// promPKI is a self-signed certificate for 127.0.0.1 and its key.
+type promPKI struct {
+	certFile, keyFile string
+	pool              *x509.CertPool
+}
+
+func promNewPKI(t *testing.T, dir string) promPKI {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	serial, err := rand.Int(rand.Reader, big.NewInt(1<<62))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber:          serial,
+		Subject:               pkix.Name{CommonName: "statuspage_exporter test"},
+		DNSNames:              []string{"localhost"},
+		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1)},
+		NotBefore:             time.Now().Add(-time.Hour),
+		NotAfter:              time.Now().Add(24 * time.Hour),
+		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := promPKI{certFile: filepath.Join(dir, "tls.crt"), keyFile: filepath.Join(dir, "tls.key"), pool: x509.NewCertPool()}
+	p.pool.AddCert(cert)
+	if err := os.WriteFile(p.certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p.keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func promRandom(t *testing.T) string {
+	t.Helper()
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return hex.EncodeToString(b)
+}
+
+// promLoadYAML reads a YAML file into plain maps with string keys.
+func promLoadYAML(t *testing.T, path string) map[string]any {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v any
+	if err := yaml.UnmarshalStrict(b, &v); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	m, ok := promPlain(v).(map[string]any)
+	if !ok {
+		t.Fatalf("%s: not a mapping", path)
+	}
+	return m
+}
+
+// promPlain turns the map[any]any of yaml.v2 into map[string]any.
+func promPlain(v any) any {
+	switch v := v.(type) {
+	case map[any]any:
+		m := make(map[string]any, len(v))
+		for k, e := range v {
+			m[fmt.Sprint(k)] = promPlain(e)
+		}
+		return m
+	case []any:
+		for i, e := range v {
+			v[i] = promPlain(e)
+		}
+	}
+	return v
+}
+
+// promKey returns m[key] as a map, failing the test if it is not one.
+func promKey(t *testing.T, where string, m map[string]any, key string) map[string]any {
+	t.Helper()
+	v, ok := m[key].(map[string]any)
+	if !ok {
+		t.Fatalf("%s has no mapping %s", where, key)
+	}
+	return v
+}
+
+func promWriteYAML(t *testing.T, path string, v any) {
+	t.Helper()
+	b, err := yaml.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e2eWriteFile(t, path, string(b))
+}
+
+// promScrapeConfigs returns the example's scrape configs by job name.
+func promScrapeConfigs(t *testing.T, cfg map[string]any) map[string]map[string]any {
+	t.Helper()
+	list, _ := cfg["scrape_configs"].([]any)
+	jobs := map[string]map[string]any{}
+	for _, sc := range list {
+		m, ok := sc.(map[string]any)
+		if !ok {
+			t.Fatalf("examples/prometheus.yml: a scrape config is not a mapping")
+		}
+		jobs[fmt.Sprint(m["job_name"])] = m
+	}
+	for _, job := range []string{"statuspage", "statuspage_probe"} {
+		if jobs[job] == nil {
+			t.Fatalf("examples/prometheus.yml has no job %s (alerts.yml and this test name it)", job)
+		}
+	}
+	if jobs["statuspage_probe"]["metrics_path"] != "/probe" {
+		t.Fatalf("the statuspage_probe job does not scrape /probe")
+	}
+	return jobs
+}
+
+// promExampleUser is the basic auth user that the example scrapes with.
+func promExampleUser(t *testing.T, cfg map[string]any) string {
+	t.Helper()
+	var user string
+	for job, sc := range promScrapeConfigs(t, cfg) {
+		ba := promKey(t, "job "+job, sc, "basic_auth")
+		u, _ := ba["username"].(string)
+		if u == "" || (user != "" && u != user) {
+			t.Fatalf("job %s: basic_auth username %q, want one user for both jobs", job, u)
+		}
+		user = u
+	}
+	return user
+}
+
+func promProbeTargets(t *testing.T, cfg map[string]any) []string {
+	t.Helper()
+	var pages []string
+	sc := promScrapeConfigs(t, cfg)["statuspage_probe"]
+	statics, _ := sc["static_configs"].([]any)
+	for _, s := range statics {
+		m, _ := s.(map[string]any)
+		targets, _ := m["targets"].([]any)
+		for _, p := range targets {
+			pages = append(pages, fmt.Sprint(p))
+		}
+	}
+	if len(pages) == 0 {
+		t.Fatal("the statuspage_probe job has no targets")
+	}
+	return pages
+}
+
+// promWebConfig writes examples/web-config.yml with this test's certificate
+// and a user of its own, keeping every other setting of the example.
+func promWebConfig(t *testing.T, dir string, pki promPKI, user, password string) string {
+	t.Helper()
+	cfg := promLoadYAML(t, filepath.Join("examples", "web-config.yml"))
+	tlsCfg := promKey(t, "examples/web-config.yml", cfg, "tls_server_config")
+	for _, k := range []string{"cert_file", "key_file"} {
+		if _, ok := tlsCfg[k]; !ok {
+			t.Fatalf("examples/web-config.yml: tls_server_config has no %s", k)
+		}
+	}
+	tlsCfg["cert_file"], tlsCfg["key_file"] = pki.certFile, pki.keyFile
+	users := promKey(t, "examples/web-config.yml", cfg, "basic_auth_users")
+	hash, ok := users[user].(string)
+	if !ok {
+		t.Fatalf("examples/web-config.yml has no user %q, whom examples/prometheus.yml scrapes as", user)
+	}
+	if err := bcrypt.CompareHashAndPassword([]byte(hash), []byte(promExamplePassword)); err != nil {
+		t.Errorf("the example hash of %s is not of the documented password %q: %v", user, promExamplePassword, err)
+	}
+	fresh, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.MinCost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg["basic_auth_users"] = map[string]any{user: string(fresh)}
+	path := filepath.Join(dir, "web-config.yml")
+	promWriteYAML(t, path, cfg)
+	return path
+}
+
+// promConfig writes examples/prometheus.yml pointed at the exporter, with
+// this test's credentials and a one-second rhythm; everything else (jobs,
+// relabeling, TLS and auth settings) stays as the example has it.
+func promConfig(t *testing.T, dir string, cfg map[string]any, exporterAddr string, pki promPKI, password string) string {
+	t.Helper()
+	passwordFile := filepath.Join(dir, "password")
+	if err := os.WriteFile(passwordFile, []byte(password), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	global := promKey(t, "examples/prometheus.yml", cfg, "global")
+	global["scrape_interval"], global["evaluation_interval"] = "1s", "1s"
+
+	files, _ := cfg["rule_files"].([]any)
+	if len(files) != 1 {
+		t.Fatalf("examples/prometheus.yml names %d rule files, want 1 (alerts.yml)", len(files))
+	}
+	rulesPath := filepath.Join(dir, filepath.Base(fmt.Sprint(files[0])))
+	systemdCopyFile(t, filepath.Join("examples", "alerts.yml"), rulesPath, 0o644)
+	cfg["rule_files"] = []any{rulesPath}
+
+	for job, sc := range promScrapeConfigs(t, cfg) {
+		if sc["scheme"] != "https" {
+			t.Errorf("job %s: scheme %v, want https", job, sc["scheme"])
+		}
+		ba := promKey(t, "job "+job, sc, "basic_auth")
+		if _, ok := ba["password_file"]; !ok {
+			t.Errorf("job %s: basic_auth has no password_file", job)
+		}
+		ba["password_file"] = passwordFile
+		tc := promKey(t, "job "+job, sc, "tls_config")
+		if _, ok := tc["ca_file"]; !ok {
+			t.Errorf("job %s: tls_config has no ca_file", job)
+		}
+		tc["ca_file"] = pki.certFile
+		sc["scrape_interval"], sc["scrape_timeout"] = "1s", "1s"
+		if job == "statuspage_probe" {
+			promPointProbe(t, sc, exporterAddr)
+		} else {
+			sc["static_configs"] = []any{map[string]any{"targets": []any{exporterAddr}}}
+		}
+	}
+	path := filepath.Join(dir, "prometheus.yml")
+	promWriteYAML(t, path, cfg)
+	return path
+}
+
+// promPointProbe points the probe job's __address__ rewrite at the exporter.
+func promPointProbe(t *testing.T, sc map[string]any, addr string) {
+	t.Helper()
+	relabels, _ := sc["relabel_configs"].([]any)
+	for _, r := range relabels {
+		m, _ := r.(map[string]any)
+		if m["target_label"] == "__address__" {
+			m["replacement"] = addr
+			return
+		}
+	}
+	t.Fatal("the statuspage_probe job does not set __address__ to the exporter")
+}
+
+// promUpstream serves each page's fixture; a page without one answers 503.
+func promUpstream(t *testing.T, fixtures map[string]string) string {
+	t.Helper()
+	bodies := map[string][]byte{}
+	for page, file := range fixtures {
+		if file == "" {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join("testdata", "summary", file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		bodies["/"+page+e2eSummary] = b
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, ok := bodies[r.URL.Path]
+		if !ok {
+			http.Error(w, "overloaded", http.StatusServiceUnavailable)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(b)
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+func promExporterConfig(upstream string, fixtures map[string]string) string {
+	var pages []string
+	for p := range fixtures {
+		pages = append(pages, p)
+	}
+	slices.Sort(pages)
+	var b strings.Builder
+	b.WriteString("pages:\n")
+	for _, p := range pages {
+		fmt.Fprintf(&b, "  - name: %s\n    url: %s/%s\n", p, upstream, p)
+	}
+	return b.String()
+}
+
+// promExporter is the exporter behind TLS and basic auth.
+type promExporter struct {
+	*e2eProc
+	addr string
+}
+
+// promAuth adds basic auth to every request.
+type promAuth struct {
+	user, password string
+	next           http.RoundTripper
+}
+
+func (a promAuth) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.SetBasicAuth(a.user, a.password)
+	return a.next.RoundTrip(r)
+}
+
+func promTLSClient(pool *x509.CertPool, auth *promAuth) *http.Client {
+	var rt http.RoundTripper = &http.Transport{
+		TLSClientConfig:   &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12},
+		DisableKeepAlives: true,
+	}
+	if auth != nil {
+		auth.next = rt
+		rt = auth
+	}
+	return &http.Client{Timeout: e2eWait, Transport: rt}
+}
+
+func promStartExporter(t *testing.T, bin, cfgPath, webConfig string, pki promPKI, user, password string) promExporter {
+	t.Helper()
+	for range 5 {
+		addr := "127.0.0.1:" + e2eFreePort(t)
+		p := &e2eProc{
+			url:    "https://" + addr,
+			stderr: &e2eBuffer{},
+			client: promTLSClient(pki.pool, &promAuth{user: user, password: password}),
+			exited: make(chan struct{}),
+		}
+		p.cmd = exec.Command(bin, "--config.file="+cfgPath, "--web.listen-address="+addr,
+			"--web.config.file="+webConfig, "--log.level=debug")
+		p.cmd.Stdout, p.cmd.Stderr = p.stderr, p.stderr
+		if err := p.cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		go func() {
+			_ = p.cmd.Wait()
+			close(p.exited)
+		}()
+		t.Cleanup(func() {
+			select {
+			case <-p.exited:
+			default:
+				_ = p.cmd.Process.Kill()
+				<-p.exited
+			}
+			if t.Failed() {
+				t.Logf("exporter output:\n%s", p.stderr)
+			}
+		})
+		if p.waitUp(t, addr) {
+			if !strings.Contains(p.stderr.String(), "TLS is enabled") {
+				t.Fatalf("the exporter does not log TLS as enabled:\n%s", p.stderr)
+			}
+			return promExporter{e2eProc: p, addr: addr}
+		}
+		if !strings.Contains(p.stderr.String(), "address already in use") {
+			t.Fatalf("the exporter did not start:\n%s", p.stderr)
+		}
+	}
+	t.Fatal("no free port after 5 tries")
+	return promExporter{}
+}
+
+// promAPI talks to a running Prometheus.
+type promAPI struct {
+	base   string
+	client *http.Client
+}
+
+// promStart runs Prometheus with a scratch TSDB on a free loopback port.
+func promStart(t *testing.T, promBin, dir, cfgPath string) promAPI {
+	t.Helper()
+	for try := range 5 {
+		addr := "127.0.0.1:" + e2eFreePort(t)
+		out := &e2eBuffer{}
+		cmd := exec.Command(promBin, "--config.file="+cfgPath, "--web.listen-address="+addr,
+			"--storage.tsdb.path="+filepath.Join(dir, "data"+strconv.Itoa(try)))
+		cmd.Stdout, cmd.Stderr = out, out
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		exited := make(chan struct{})
+		go func() {
+			_ = cmd.Wait()
+			close(exited)
+		}()
+		t.Cleanup(func() {
+			_ = cmd.Process.Signal(syscall.SIGTERM)
+			select {
+			case <-exited:
+			case <-time.After(e2eWait):
+				_ = cmd.Process.Kill()
+				<-exited
+			}
+			if t.Failed() {
+				t.Logf("prometheus output:\n%s", out)
+			}
+		})
+		api := promAPI{base: "http://" + addr, client: &http.Client{Timeout: e2eWait}}
+		ready := false
+		promPoll(t, "Prometheus to be ready", func() (bool, string) {
+			select {
+			case <-exited:
+				return true, ""
+			default:
+			}
+			// The log line with our address proves the answer is ours.
+			if !strings.Contains(out.String(), addr) {
+				return false, "no listening log line yet"
+			}
+			res, err := api.client.Get(api.base + "/-/ready")
+			if err != nil {
+				return false, err.Error()
+			}
+			res.Body.Close()
+			ready = res.StatusCode == http.StatusOK
+			return ready, res.Status
+		})
+		if ready {
+			return api
+		}
+		if !strings.Contains(out.String(), "address already in use") {
+			t.Fatalf("prometheus exited:\n%s", out)
+		}
+	}
+	t.Fatal("no free port for prometheus after 5 tries")
+	return promAPI{}
+}
+
+// promPoll calls cond until it is true, for at most promWait; last says
+// what it saw, for the failure message.
+func promPoll(t *testing.T, what string, cond func() (ok bool, last string)) {
+	t.Helper()
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	deadline := time.After(promWait)
+	for {
+		ok, last := cond()
+		if ok {
+			return
+		}
+		select {
+		case <-deadline:
+			t.Fatalf("timed out after %v waiting for %s; last: %s", promWait, what, last)
+		case <-tick.C:
+		}
+	}
+}
+
+// promGet calls an API path and decodes its data into out.
+func (a promAPI) promGet(path string, params url.Values, out any) error {
+	ctx, cancel := context.WithTimeout(context.Background(), e2eWait)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, a.base+path+"?"+params.Encode(), nil)
+	if err != nil {
+		return err
+	}
+	res, err := a.client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		return err
+	}
+	var envelope struct {
+		Status    string          `json:"status"`
+		ErrorType string          `json:"errorType"`
+		Error     string          `json:"error"`
+		Data      json.RawMessage `json:"data"`
+	}
+	if err := json.Unmarshal(body, &envelope); err != nil {
+		return fmt.Errorf("%s: %d %s", path, res.StatusCode, body)
+	}
+	if envelope.Status != "success" {
+		return fmt.Errorf("%s: %s: %s", path, envelope.ErrorType, envelope.Error)
+	}
+	return json.Unmarshal(envelope.Data, out)
+}
+
+// promSample is one series of an instant query; Value is [time, "value"].
+type promSample struct {
+	Metric map[string]string `json:"metric"`
+	Value  [2]any            `json:"value"`
+}
+
+func (a promAPI) query(expr string) ([]promSample, error) {
+	var data struct {
+		ResultType string       `json:"resultType"`
+		Result     []promSample `json:"result"`
+	}
+	if err := a.promGet("/api/v1/query", url.Values{"query": {expr}}, &data); err != nil {
+		return nil, err
+	}
+	if data.ResultType != "vector" {
+		return nil, fmt.Errorf("%s: result type %s, want vector", expr, data.ResultType)
+	}
+	return data.Result, nil
+}
+
+func (a promAPI) mustQuery(t *testing.T, expr string) []promSample {
+	t.Helper()
+	got, err := a.query(expr)
+	if err != nil {
+		t.Fatalf("query %s: %v", expr, err)
+	}
+	return got
+}
+
+// waitQuery polls an instant query until it returns data.
+func (a promAPI) waitQuery(t *testing.T, expr string) []promSample {
+	t.Helper()
+	var got []promSample
+	promPoll(t, "data for "+expr, func() (bool, string) {
+		var err error
+		got, err = a.query(expr)
+		if err != nil {
+			t.Fatalf("query %s: %v", expr, err)
+		}
+		return len(got) > 0, "no data"
+	})
+	return got
+}
+
+// queryRange returns the number of series of a range query over the last
+// minute.
+func (a promAPI) queryRange(expr string) (int, error) {
+	now := time.Now()
+	var data struct {
+		Result []json.RawMessage `json:"result"`
+	}
+	params := url.Values{
+		"query": {expr},
+		"start": {strconv.FormatInt(now.Add(-time.Minute).Unix(), 10)},
+		"end":   {strconv.FormatInt(now.Unix(), 10)},
+		"step":  {"1"},
+	}
+	err := a.promGet("/api/v1/query_range", params, &data)
+	return len(data.Result), err
+}
+
+// waitTargets waits until n targets are active and all of them up.
+func (a promAPI) waitTargets(t *testing.T, n int) {
+	t.Helper()
+	promPoll(t, fmt.Sprintf("%d targets up", n), func() (bool, string) {
+		var data struct {
+			ActiveTargets []struct {
+				Labels    map[string]string `json:"labels"`
+				ScrapeURL string            `json:"scrapeUrl"`
+				Health    string            `json:"health"`
+				LastError string            `json:"lastError"`
+			} `json:"activeTargets"`
+		}
+		if err := a.promGet("/api/v1/targets", url.Values{"state": {"active"}}, &data); err != nil {
+			return false, err.Error()
+		}
+		var seen []string
+		up := 0
+		for _, tg := range data.ActiveTargets {
+			seen = append(seen, fmt.Sprintf("%s %s %s %q", tg.Labels["job"], tg.ScrapeURL, tg.Health, tg.LastError))
+			if tg.Health == "up" {
+				up++
+			}
+		}
+		return len(data.ActiveTargets) == n && up == n, strings.Join(seen, "; ")
+	})
+}
+
+// waitRulesHealthy waits until n rules have been evaluated without error.
+func (a promAPI) waitRulesHealthy(t *testing.T, n int) {
+	t.Helper()
+	promPoll(t, fmt.Sprintf("%d healthy rules", n), func() (bool, string) {
+		var data struct {
+			Groups []struct {
+				Rules []struct {
+					Name      string `json:"name"`
+					Health    string `json:"health"`
+					LastError string `json:"lastError"`
+				} `json:"rules"`
+			} `json:"groups"`
+		}
+		if err := a.promGet("/api/v1/rules", url.Values{}, &data); err != nil {
+			return false, err.Error()
+		}
+		var seen []string
+		ok := 0
+		for _, g := range data.Groups {
+			for _, r := range g.Rules {
+				if r.LastError != "" {
+					t.Fatalf("rule %s: %s", r.Name, r.LastError)
+				}
+				if r.Health == "ok" {
+					ok++
+				}
+				seen = append(seen, r.Name+" "+r.Health)
+			}
+		}
+		return ok == n, strings.Join(seen, "; ")
+	})
+}
+
+// waitAlert waits for an active (pending or firing) alert with the given
+// labels and checks its annotations.
+func (a promAPI) waitAlert(t *testing.T, labels, annotations map[string]string) {
+	t.Helper()
+	promPoll(t, fmt.Sprintf("alert %v", labels), func() (bool, string) {
+		var data struct {
+			Alerts []struct {
+				Labels      map[string]string `json:"labels"`
+				Annotations map[string]string `json:"annotations"`
+				State       string            `json:"state"`
+			} `json:"alerts"`
+		}
+		if err := a.promGet("/api/v1/alerts", url.Values{}, &data); err != nil {
+			return false, err.Error()
+		}
+		var seen []string
+		for _, al := range data.Alerts {
+			if !promHas(al.Labels, labels) {
+				seen = append(seen, al.Labels["alertname"])
+				continue
+			}
+			for k, v := range annotations {
+				if al.Annotations[k] != v {
+					t.Errorf("alert %v (%s): annotation %s = %q, want %q", labels, al.State, k, al.Annotations[k], v)
+				}
+			}
+			return true, ""
+		}
+		return false, "active alerts: " + strings.Join(seen, ", ")
+	})
+}
+
+func promHas(have, want map[string]string) bool {
+	for k, v := range want {
+		if have[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+// promMatch checks that got has exactly one series per want, each
+// carrying that want's labels.
+func promMatch(t *testing.T, name string, got []promSample, want []map[string]string) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Errorf("%s returns %d series, want %d: %v", name, len(got), len(want), got)
+		return
+	}
+	for _, w := range want {
+		if !slices.ContainsFunc(got, func(s promSample) bool { return promHas(s.Metric, w) }) {
+			t.Errorf("%s returns no series with %v: %v", name, w, got)
+		}
+	}
+}
+
+// promAlertRules reads examples/alerts.yml: alert name → expression.
+func promAlertRules(t *testing.T) map[string]string {
+	t.Helper()
+	var file struct {
+		Groups []struct {
+			Rules []struct {
+				Alert string `yaml:"alert"`
+				Expr  string `yaml:"expr"`
+			} `yaml:"rules"`
+		} `yaml:"groups"`
+	}
+	b, err := os.ReadFile(filepath.Join("examples", "alerts.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := yaml.Unmarshal(b, &file); err != nil {
+		t.Fatal(err)
+	}
+	rules := map[string]string{}
+	for _, g := range file.Groups {
+		for _, r := range g.Rules {
+			if r.Alert != "" {
+				rules[r.Alert] = r.Expr
+			}
+		}
+	}
+	if len(rules) == 0 {
+		t.Fatal("examples/alerts.yml has no alerts")
+	}
+	return rules
+}
+
+// promCheckDashboard evaluates every query of the example dashboard, with
+// its variables set to All, and wants data from each: the fixtures have an
+// incident, outages, a maintenance and a failing page, so every panel has
+// something to show.
+func promCheckDashboard(t *testing.T, api promAPI) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("examples", "grafana", "statuspage.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dash struct {
+		Inputs []struct {
+			Name     string `json:"name"`
+			Type     string `json:"type"`
+			PluginID string `json:"pluginId"`
+		} `json:"__inputs"`
+		Templating struct {
+			List []struct {
+				Name       string          `json:"name"`
+				Datasource promDatasource  `json:"datasource"`
+				Query      json.RawMessage `json:"query"`
+				AllValue   string          `json:"allValue"`
+			} `json:"list"`
+		} `json:"templating"`
+		Panels []promPanel `json:"panels"`
+	}
+	if err := json.Unmarshal(b, &dash); err != nil {
+		t.Fatalf("examples/grafana/statuspage.json: %v", err)
+	}
+	if len(dash.Inputs) != 1 || dash.Inputs[0].Name != "DS_PROMETHEUS" || dash.Inputs[0].PluginID != "prometheus" {
+		t.Errorf("__inputs = %+v, want one Prometheus data source DS_PROMETHEUS", dash.Inputs)
+	}
+
+	vars := map[string]string{"$__rate_interval": "1m"}
+	for _, v := range dash.Templating.List {
+		var q struct {
+			Query string `json:"query"`
+		}
+		if err := json.Unmarshal(v.Query, &q); err != nil {
+			t.Fatalf("variable %s: query: %v", v.Name, err)
+		}
+		metric, label, ok := promLabelValues(q.Query)
+		if !ok || v.Datasource.UID != "${DS_PROMETHEUS}" {
+			t.Errorf("variable %s: query %q on %q, want label_values(metric, label) on ${DS_PROMETHEUS}", v.Name, q.Query, v.Datasource.UID)
+			continue
+		}
+		var values []string
+		if err := api.promGet("/api/v1/label/"+label+"/values", url.Values{"match[]": {metric}}, &values); err != nil || len(values) == 0 {
+			t.Errorf("variable %s: %s gives %v, %v; want values", v.Name, q.Query, values, err)
+		}
+		if v.Name == "page" {
+			for _, want := range []string{"github", "cloudflare", "steady", "broken"} {
+				if !slices.Contains(values, want) {
+					t.Errorf("variable page: %v lacks %s", values, want)
+				}
+			}
+		}
+		vars["$"+v.Name] = v.AllValue
+	}
+
+	ids := map[int]bool{}
+	queries := 0
+	for _, p := range dash.Panels {
+		if ids[p.ID] {
+			t.Errorf("panel id %d is used twice", p.ID)
+		}
+		ids[p.ID] = true
+		if p.Type == "row" {
+			continue
+		}
+		if p.Datasource.UID != "${DS_PROMETHEUS}" {
+			t.Errorf("panel %q: data source %q, want ${DS_PROMETHEUS}", p.Title, p.Datasource.UID)
+		}
+		if len(p.Targets) == 0 {
+			t.Errorf("panel %q has no query", p.Title)
+		}
+		for _, tg := range p.Targets {
+			queries++
+			expr := tg.Expr
+			for k, v := range vars {
+				expr = strings.ReplaceAll(expr, k, v)
+			}
+			if strings.Contains(expr, "$") {
+				t.Errorf("panel %q: a variable is left in %s", p.Title, expr)
+				continue
+			}
+			promPoll(t, fmt.Sprintf("data for panel %q query %s", p.Title, tg.RefID), func() (bool, string) {
+				var n int
+				var err error
+				if tg.Instant {
+					var got []promSample
+					got, err = api.query(expr)
+					n = len(got)
+				} else {
+					n, err = api.queryRange(expr)
+				}
+				if err != nil {
+					t.Fatalf("panel %q query %s: %s: %v", p.Title, tg.RefID, expr, err)
+				}
+				return n > 0, "no data from " + expr
+			})
+		}
+	}
+	t.Logf("%d dashboard queries in %d panels evaluated with data", queries, len(ids))
+}
+
+type promDatasource struct {
+	Type string `json:"type"`
+	UID  string `json:"uid"`
+}
+
+type promPanel struct {
+	ID         int            `json:"id"`
+	Type       string         `json:"type"`
+	Title      string         `json:"title"`
+	Datasource promDatasource `json:"datasource"`
+	Targets    []struct {
+		RefID   string `json:"refId"`
+		Expr    string `json:"expr"`
+		Instant bool   `json:"instant"`
+	} `json:"targets"`
+}
+
+// promLabelValues splits Grafana's label_values(metric, label).
+func promLabelValues(q string) (metric, label string, ok bool) {
+	inner, ok := strings.CutPrefix(q, "label_values(")
+	if !ok {
+		return "", "", false
+	}
+	inner, ok = strings.CutSuffix(inner, ")")
+	if !ok {
+		return "", "", false
+	}
+	metric, label, ok = strings.Cut(inner, ",")
+	return strings.TrimSpace(metric), strings.TrimSpace(label), ok
+}
+
+// promCheckSecurity: only a client that trusts the certificate and has the
+// password gets metrics.
+func promCheckSecurity(t *testing.T, exp promExporter, pki promPKI, user, password string) {
+	t.Helper()
+	get := func(c *http.Client, u string) (int, string, error) {
+		res, err := c.Get(u)
+		if err != nil {
+			return 0, "", err
+		}
+		defer res.Body.Close()
+		b, err := io.ReadAll(res.Body)
+		return res.StatusCode, string(b), err
+	}
+	for _, c := range []struct {
+		name   string
+		client *http.Client
+	}{
+		{"no credentials", promTLSClient(pki.pool, nil)},
+		{"wrong password", promTLSClient(pki.pool, &promAuth{user: user, password: password + "x"})},
+		{"unknown user", promTLSClient(pki.pool, &promAuth{user: "someone", password: password})},
+	} {
+		for _, path := range []string{"/metrics", "/probe?target=github", "/-/healthy"} {
+			code, body, err := get(c.client, exp.url+path)
+			if err != nil || code != http.StatusUnauthorized || strings.Contains(body, "statuspage_") {
+				t.Errorf("%s: GET %s = %d, %v; want 401 and no metrics", c.name, path, code, err)
+			}
+		}
+	}
+
+	// Plain HTTP to the TLS port: Go's TLS server answers 400, never metrics.
+	plain := &http.Client{Timeout: e2eWait, Transport: promAuth{user: user, password: password, next: http.DefaultTransport}}
+	code, body, err := get(plain, "http://"+exp.addr+"/metrics")
+	if err == nil && (code == http.StatusOK || strings.Contains(body, "statuspage_")) {
+		t.Errorf("plain HTTP to the TLS port: %d, want a refusal:\n%s", code, body)
+	}
+
+	// A client that does not trust the certificate does not get through.
+	untrusted := promTLSClient(x509.NewCertPool(), &promAuth{user: user, password: password})
+	if _, _, err := get(untrusted, exp.url+"/metrics"); err == nil || !strings.Contains(err.Error(), "certificate") {
+		t.Errorf("a client that does not trust the certificate: %v, want a certificate error", err)
+	}
+
+	code, body, err = get(exp.client, exp.url+"/metrics")
+	if err != nil || code != http.StatusOK || !strings.Contains(body, "statuspage_up") {
+		t.Errorf("with TLS and the password: %d, %v; want 200 and metrics", code, err)
+	}
+}

@@ -1,0 +1,138 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+
+	"github.com/prometheus/client_golang/prometheus"
+	versioncollector "github.com/prometheus/client_golang/prometheus/collectors/version"
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+)
+
+// oneshotFileMode lets node_exporter, which runs as another user, read the
+// file that one-shot mode writes for its textfile collector.
+const oneshotFileMode = 0o644
+
+// runOneshot scrapes every configured page once, writes the text exposition
+// to f.oneshotOutput and returns the exit code: 0 when every page is up, 1
+// when a page failed (the metrics are written all the same, with
+// statuspage_up 0) or nothing could be written.
+//
+// Besides the pages it writes statuspage_exporter_build_info only. The Go and
+// process metrics would describe a process that is about to exit, and would
+// clash with node_exporter's own go_* and process_* series in its textfile
+// collector; the request, cache and reload counters of a single run say
+// nothing.
+func runOneshot(f *flags, stdout io.Writer, logger *slog.Logger) int {
+	e := newExporter(f, logger)
+	if err := e.reload(); err != nil {
+		logger.Error("Cannot load the configuration", "err", err)
+		return 1
+	}
+
+	// An interrupt stops the waiting; pages not ready by then count as failed.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	ctx, cancel := context.WithTimeout(ctx, f.oneshotTimeout)
+	defer cancel()
+
+	build := prometheus.NewRegistry()
+	build.MustRegister(versioncollector.NewCollector(exporterName))
+	fams, gatherErr := prometheus.Gatherers{e.pagesGatherer(ctx, e.holder.Active().Targets), build}.Gather()
+	if gatherErr != nil {
+		// Gatherers still returns what it could gather; write that.
+		logger.Error("Some metrics could not be gathered", "err", gatherErr)
+	}
+
+	var buf bytes.Buffer
+	for _, mf := range fams {
+		if _, err := expfmt.MetricFamilyToText(&buf, mf); err != nil {
+			logger.Error("Cannot encode the metrics", "metric", mf.GetName(), "err", err)
+			return 1
+		}
+	}
+	if err := writeOneshot(f.oneshotOutput, stdout, buf.Bytes()); err != nil {
+		logger.Error("Cannot write the metrics", "output", f.oneshotOutput, "err", err)
+		return 1
+	}
+
+	if failed := failedPages(fams); len(failed) > 0 {
+		logger.Error("Some pages failed", "pages", strings.Join(failed, ","), "count", len(failed))
+		return 1
+	}
+	if gatherErr != nil {
+		return 1
+	}
+	return 0
+}
+
+// failedPages lists, sorted, the pages whose statuspage_up is not 1.
+func failedPages(fams []*dto.MetricFamily) []string {
+	var failed []string
+	for _, mf := range fams {
+		if mf.GetName() != "statuspage_up" {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			if m.GetGauge().GetValue() == 1 {
+				continue
+			}
+			for _, l := range m.GetLabel() {
+				if l.GetName() == "page" {
+					failed = append(failed, l.GetValue())
+				}
+			}
+		}
+	}
+	slices.Sort(failed)
+	return failed
+}
+
+// writeOneshot writes data to stdout for "-", else to the file at path.
+func writeOneshot(path string, stdout io.Writer, data []byte) error {
+	if path == "-" {
+		_, err := stdout.Write(data)
+		return err
+	}
+	return writeFileAtomic(path, data, oneshotFileMode)
+}
+
+// writeFileAtomic replaces path with data so that a reader sees either the
+// old file or the whole new one, never a part: it writes a temporary file in
+// the same directory and renames it. The temporary name does not end in
+// .prom, so node_exporter's textfile collector skips it.
+func writeFileAtomic(path string, data []byte, perm os.FileMode) (err error) {
+	dir, base := filepath.Dir(path), filepath.Base(path)
+	tmp, err := os.CreateTemp(dir, "."+base+".*.tmp")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			_ = tmp.Close() // may already be closed; the write error matters
+			_ = os.Remove(tmp.Name())
+		}
+	}()
+	if _, err := tmp.Write(data); err != nil {
+		return err
+	}
+	if err := tmp.Chmod(perm); err != nil {
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
