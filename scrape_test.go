@@ -44,8 +44,12 @@ func newFakeUpstream(tb testing.TB, o statuspagetest.Options) *statuspagetest.Se
 func newScrapeEnv(tb testing.TB, up *statuspagetest.Server, ttl time.Duration) *scrapeEnv {
 	tb.Helper()
 	var cfg strings.Builder
+	// A generous page timeout: on a loaded machine under the race detector
+	// a hundred fetches can take seconds, and a test that asserts up=1 must
+	// not fail for that.
+	cfg.WriteString("defaults:\n  timeout: 60s\n")
 	if ttl > 0 {
-		fmt.Fprintf(&cfg, "defaults:\n  cache_ttl: %s\n", ttl)
+		fmt.Fprintf(&cfg, "  cache_ttl: %s\n", ttl)
 	}
 	cfg.WriteString("pages:\n")
 	for i := range up.Len() {
@@ -78,7 +82,7 @@ func newScrapeEnv(tb testing.TB, up *statuspagetest.Server, ttl time.Duration) *
 func scrapeOnce(tb testing.TB, h http.Handler) string {
 	tb.Helper()
 	req := httptest.NewRequestWithContext(context.Background(), http.MethodGet, "/metrics", nil)
-	req.Header.Set("X-Prometheus-Scrape-Timeout-Seconds", "10")
+	req.Header.Set("X-Prometheus-Scrape-Timeout-Seconds", "60")
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	if rec.Code != http.StatusOK {
