@@ -87,7 +87,8 @@ lint: fmt-check vet
 .PHONY: bench
 bench:
 	@{ $(GO) test -run '^$$' -bench . -benchmem ./statuspage/ ./collector/ && \
-	   $(GO) test -run '^$$' -bench 'Scrape|EncodeLowerBound' -benchmem . && \
+	   $(GO) test -run '^$$' -bench 'ScrapeWarm|ScrapeCold|EncodeLowerBound' -benchmem . && \
+	   $(GO) test -run '^$$' -bench 'ScrapeRefresh' -benchtime 20x -benchmem . && \
 	   $(GO) test -run '^$$' -bench 'UpstreamRequests|BinaryPeakRSS' -benchtime 1x . ; } | tee bench.txt | \
 	   $(GO) run ./internal/benchtable
 
