@@ -179,7 +179,7 @@ func (f *Fetcher) FetchIfChanged(ctx context.Context, t *Target, v Validators) (
 		}
 		return nil, resp, herr
 	}
-	body, err := readBody(res.Body, f.maxBodySize())
+	body, err := readBody(res.Body, f.maxBodySize(), res.ContentLength)
 	resp.Duration = time.Since(start)
 	if err != nil {
 		return nil, resp, transportError(ctx, err)
@@ -210,15 +210,22 @@ func (f *Fetcher) maxBodySize() int64 {
 	return DefaultMaxBodySize
 }
 
-func readBody(r io.Reader, limit int64) ([]byte, error) {
-	body, err := io.ReadAll(io.LimitReader(r, limit+1))
-	if err != nil {
+// readBody reads at most limit bytes. size, the Content-Length when the page
+// sent one, sizes the buffer once instead of growing it (within the limit: a
+// page cannot make us allocate more by announcing more).
+func readBody(r io.Reader, limit, size int64) ([]byte, error) {
+	var buf bytes.Buffer
+	if size > 0 {
+		// The extra room lets the read that meets EOF happen without growing.
+		buf.Grow(int(min(size, limit)) + bytes.MinRead)
+	}
+	if _, err := buf.ReadFrom(io.LimitReader(r, limit+1)); err != nil {
 		return nil, fmt.Errorf("read body: %w", err)
 	}
-	if int64(len(body)) > limit {
+	if int64(buf.Len()) > limit {
 		return nil, fmt.Errorf("%w: more than %d bytes", ErrBodyTooLarge, limit)
 	}
-	return body, nil
+	return buf.Bytes(), nil
 }
 
 // transportError makes network failures readable: the *url.Error wrapper
