@@ -52,6 +52,9 @@ func Build(c *Config) (*Active, error) {
 		// A client of its own, for the redirect policy, on the shared pool.
 		client := new(http.Client)
 		*client = *shared
+		if sendsCredentials(&s.HTTPClientConfig) {
+			guardRedirects(client, sameOrigin)
+		}
 		statuspage.LimitRedirects(client, statuspage.DefaultMaxRedirects)
 		t := &statuspage.Target{
 			Name:       p.Name,
