@@ -176,7 +176,7 @@ func newExporter(f *flags, logger *slog.Logger) *exporter {
 		},
 		MaxConcurrency: f.maxConcurrency,
 		Logger:         logger,
-		Observer:       selfMetrics,
+		Observer:       adhocObserver{selfMetrics},
 		Prepare:        collector.Prepare(logger),
 		// Scrapes use only the prepared families.
 		DiscardSummary: true,
@@ -184,6 +184,7 @@ func newExporter(f *flags, logger *slog.Logger) *exporter {
 	return &exporter{
 		holder:  config.NewHolder(f.configFile),
 		store:   store,
+		adhoc:   newAdhocTargets(store, maxAdhocTargets),
 		metrics: selfMetrics,
 		logger:  logger,
 		static:  static,

@@ -29,6 +29,7 @@ var DefaultDefaults = Defaults{
 type Config struct {
 	Defaults Defaults `yaml:"defaults"`
 	Pages    []Page   `yaml:"pages"`
+	Probe    Probe    `yaml:"probe,omitempty"`
 }
 
 // Defaults apply to every page that does not override them.
@@ -226,6 +227,14 @@ func (c *Config) Validate() error {
 	}
 	if len(c.Pages) == 0 {
 		return errors.New("pages: at least one page is required")
+	}
+	if _, err := parseHostPolicy(c.Probe.AllowedHosts); err != nil {
+		return err
+	}
+	if len(c.Probe.AllowedHosts) > 0 && sendsCredentials(&c.Defaults.HTTPClientConfig) {
+		// Ad-hoc targets use the defaults' client: every allowed host, and
+		// a suffix allows hosts anyone can register, would get them.
+		return errors.New("probe: allowed_hosts: not allowed while defaults.http_client_config sends credentials, which every allowed host would receive; set them on the pages that need them")
 	}
 	seen := make(map[string]int, len(c.Pages))
 	for i := range c.Pages {

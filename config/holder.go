@@ -18,6 +18,7 @@ type Active struct {
 	Config  *Config
 	Targets []*statuspage.Target
 	byName  map[string]*statuspage.Target
+	adhoc   adhoc
 }
 
 // Target returns the page called name, or nil.
@@ -67,6 +68,9 @@ func Build(c *Config) (*Active, error) {
 		a.Targets = append(a.Targets, t)
 		a.byName[p.Name] = t
 	}
+	if err := a.buildAdhoc(c, &clients); err != nil {
+		return nil, err
+	}
 	return a, nil
 }
 
@@ -97,6 +101,30 @@ func (p *clientPool) get(cfg config.HTTPClientConfig) (*http.Client, error) {
 	return c, nil
 }
 
+// buildAdhoc prepares the client of ad-hoc /probe targets: the defaults'
+// settings, following redirects only to allowed hosts.
+func (a *Active) buildAdhoc(c *Config, clients *clientPool) error {
+	policy, err := parseHostPolicy(c.Probe.AllowedHosts)
+	if err != nil {
+		return err
+	}
+	a.adhoc = adhoc{policy: policy, settings: (&Page{}).Settings(c.Defaults)}
+	if len(policy) == 0 {
+		return nil
+	}
+	shared, err := clients.get(a.adhoc.settings.HTTPClientConfig)
+	if err != nil {
+		return fmt.Errorf("defaults: http_client_config: %w", err)
+	}
+	// A client of its own, for the redirect policy, on the shared pool.
+	client := new(http.Client)
+	*client = *shared
+	guardRedirects(client, policy.allowedHostsOnly)
+	statuspage.LimitRedirects(client, statuspage.DefaultMaxRedirects)
+	a.adhoc.client = client
+	return nil
+}
+
 // closeIdle releases the idle connections of a configuration that is no
 // longer served.
 func (a *Active) closeIdle() {
@@ -104,6 +132,9 @@ func (a *Active) closeIdle() {
 		if t.Client != nil {
 			t.Client.CloseIdleConnections()
 		}
+	}
+	if a.adhoc.client != nil {
+		a.adhoc.client.CloseIdleConnections()
 	}
 }
 
