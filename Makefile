@@ -82,6 +82,32 @@ test-short:
 lint: fmt-check vet
 	$(GO) run $(STATICCHECK) ./...
 
+# Fuzz targets as <package>:<target>. `make fuzz` runs every one for
+# FUZZTIME, niced and on one worker so that it shares the machine politely;
+# crashers land in <package>/testdata/fuzz/<target> and become seeds.
+FUZZ_TARGETS ?= ./collector:FuzzTranslate ./config:FuzzConfig ./config:FuzzAllowedHosts \
+	./statuspage:FuzzDecode ./statuspage:FuzzParseRetryAfter ./statuspage:FuzzSummaryURL
+FUZZTIME     ?= 10m
+
+.PHONY: fuzz
+fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+		echo ">> fuzzing $$t for $(FUZZTIME)"; \
+		nice -n 19 $(GO) test -run '^$$' -fuzz "^$${t#*:}\$$" -fuzztime $(FUZZTIME) -parallel 1 $${t%%:*} || exit 1; \
+	done
+
+# The bounded fuzz run of CI: the decode+translate and configuration targets.
+.PHONY: fuzz-short
+fuzz-short:
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=10s \
+		FUZZ_TARGETS="./collector:FuzzTranslate ./config:FuzzConfig ./config:FuzzAllowedHosts"
+
+# The load test: 200 concurrent scrapers for 60 s against 100 fake pages,
+# with reloads, under the race detector. Not part of `make test`.
+.PHONY: soak
+soak:
+	$(GO) test -race -count=1 -run '^TestSoak$$' -timeout 10m -v . -args -soak
+
 # bench runs every benchmark (about 3 minutes) and prints one table; the raw
 # output is kept in bench.txt for benchstat. See BENCHMARKS.md.
 .PHONY: bench
