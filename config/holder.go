@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/prometheus/common/config"
 
@@ -125,6 +126,26 @@ func (a *Active) buildAdhoc(c *Config, clients *clientPool) error {
 	return nil
 }
 
+// retireSweepMargin is how long after the longest page timeout a replaced
+// configuration's connections are swept a second time.
+const retireSweepMargin = 2 * time.Second
+
+// retire releases the connections of a configuration that is no longer
+// served. Scrapes that still hold it may use its clients: closing idle
+// connections is safe, a busy one finishes normally, but then goes back to
+// the idle pool of a client nobody will use again, where it would stay
+// open for the transport's idle timeout (minutes). Those fetches end
+// within their page's timeout, so a second sweep after the longest one
+// closes them too.
+func (a *Active) retire(margin time.Duration) {
+	a.closeIdle()
+	longest := a.adhoc.settings.Timeout
+	for _, t := range a.Targets {
+		longest = max(longest, t.Timeout)
+	}
+	time.AfterFunc(longest+margin, a.closeIdle)
+}
+
 // closeIdle releases the idle connections of a configuration that is no
 // longer served.
 func (a *Active) closeIdle() {
@@ -171,9 +192,7 @@ func (h *Holder) Reload() (old *Active, err error) {
 	}
 	old = h.active.Swap(a)
 	if old != nil {
-		// Scrapes that still hold old may use these clients: closing idle
-		// connections is safe, a busy one finishes normally.
-		old.closeIdle()
+		old.retire(retireSweepMargin)
 	}
 	return old, nil
 }
