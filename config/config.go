@@ -191,14 +191,15 @@ func Load(path string) (*Config, error) {
 	return c, nil
 }
 
-// Parse parses and validates a configuration document. Unknown keys are errors.
+// Parse parses and validates a configuration document. Unknown keys are
+// errors; errors withhold values that may be secrets (see redact).
 func Parse(b []byte) (*Config, error) {
 	c := &Config{Defaults: DefaultDefaults}
 	if err := yaml.UnmarshalStrict(b, c); err != nil {
-		return nil, err
+		return nil, redact(err)
 	}
 	if err := c.Validate(); err != nil {
-		return nil, err
+		return nil, redact(err)
 	}
 	return c, nil
 }

@@ -49,7 +49,7 @@ func Build(c *Config) (*Active, error) {
 		}
 		shared, err := clients.get(s.HTTPClientConfig)
 		if err != nil {
-			return nil, fmt.Errorf("page %q: http_client_config: %w", p.Name, err)
+			return nil, redact(fmt.Errorf("page %q: http_client_config: %w", p.Name, err))
 		}
 		// A client of its own, for the redirect policy, on the shared pool.
 		client := new(http.Client)
@@ -115,7 +115,7 @@ func (a *Active) buildAdhoc(c *Config, clients *clientPool) error {
 	}
 	shared, err := clients.get(a.adhoc.settings.HTTPClientConfig)
 	if err != nil {
-		return fmt.Errorf("defaults: http_client_config: %w", err)
+		return redact(fmt.Errorf("defaults: http_client_config: %w", err))
 	}
 	// A client of its own, for the redirect policy, on the shared pool.
 	client := new(http.Client)
