@@ -199,7 +199,7 @@ func allowedByLabels(entry string, u *url.URL) bool {
 		i := strings.LastIndex(e, "]:")
 		e, want = e[1:i], e[i+2:]
 	}
-	e = strings.Trim(e, "[]")
+	e = strings.TrimSuffix(strings.Trim(e, "[]"), ".")
 	if port != want {
 		return false
 	}

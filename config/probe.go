@@ -64,6 +64,9 @@ func parseHostRule(e string) (hostRule, error) {
 	} else if strings.HasPrefix(e, "[") {
 		host = strings.TrimSuffix(strings.TrimPrefix(e, "["), "]")
 	}
+	// A trailing dot names the same host; drop it before telling an
+	// address from a name, so that "10.0.0.1." is the address.
+	host = strings.TrimSuffix(host, ".")
 	if strings.HasPrefix(host, "*") {
 		return r, errors.New(`wildcards are not supported: write ".example.com" to allow every name below example.com`)
 	}
@@ -75,16 +78,21 @@ func parseHostRule(e string) (hostRule, error) {
 		return r, nil
 	}
 	r.suffix = strings.HasPrefix(host, ".")
-	name := strings.TrimSuffix(strings.ToLower(strings.TrimPrefix(host, ".")), ".")
+	name := strings.ToLower(strings.TrimPrefix(host, "."))
 	if !isHostName(name) {
 		return r, errors.New("not a valid host name (IDNs must be written in their xn-- form)")
+	}
+	if looksNumeric(name) {
+		if r.suffix {
+			return r, errors.New("a suffix must be a domain name, not part of an address")
+		}
+		// "127.1" or "2130706433": some resolvers read these as
+		// addresses, so they are neither names nor allowed.
+		return r, errors.New("not a valid host name, nor an IP address in standard form")
 	}
 	if r.suffix {
 		if !strings.Contains(name, ".") {
 			return r, errors.New("a suffix must have at least two labels: a single one would allow a whole top-level domain")
-		}
-		if _, err := netip.ParseAddr(name); err == nil || looksNumeric(name) {
-			return r, errors.New("a suffix must be a domain name, not part of an address")
 		}
 		name = "." + name
 	}
@@ -113,7 +121,8 @@ func isHostName(s string) bool {
 }
 
 // looksNumeric reports whether the last label is all digits, as in the tail
-// of an IPv4 address: such a name is never a registrable domain.
+// of an IPv4 address: no top-level domain is numeric, so such a name is an
+// address in some notation, never a DNS name.
 func looksNumeric(name string) bool {
 	last := name[strings.LastIndexByte(name, '.')+1:]
 	for i := 0; i < len(last); i++ {
@@ -135,6 +144,11 @@ func (p hostPolicy) allows(u *url.URL) error {
 	host, port := targetHost(u)
 	if host == "" {
 		return errors.New("missing host")
+	}
+	if _, err := netip.ParseAddr(host); err != nil && (!isHostName(host) || looksNumeric(host)) {
+		// "127.1", "2130706433", "0x7f.0.0.1": not names, and read as
+		// addresses by some resolvers, so no rule can be trusted with them.
+		return fmt.Errorf("host %q is neither a DNS name nor an IP address in standard form", host)
 	}
 	if len(p) == 0 {
 		return errors.New("ad-hoc URLs are not allowed: the configuration lists no probe.allowed_hosts")

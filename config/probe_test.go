@@ -21,6 +21,8 @@ func TestHostRuleErrors(t *testing.T) {
 		{".io", "at least two labels"},
 		{".", "not a valid host name"},
 		{".0.0.1", "not part of an address"},
+		{"127.1", "nor an IP address in standard form"},
+		{"2130706433:8080", "nor an IP address in standard form"},
 		{"status.example.com:0", "invalid port"},
 		{"status.example.com:65536", "invalid port"},
 		{"status.example.com:http", "invalid port"},
@@ -47,7 +49,7 @@ func TestHostRuleErrors(t *testing.T) {
 func TestHostPolicy(t *testing.T) {
 	t.Parallel()
 	policy, err := parseHostPolicy([]string{
-		"status.example.com", ".statuspage.io", "127.0.0.1:8080", "[::1]:9090", "10.0.0.1", "Mixed.Example.ORG.",
+		"status.example.com", ".statuspage.io", "127.0.0.1:8080", "[::1]:9090", "10.0.0.1.", "Mixed.Example.ORG.",
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -75,8 +77,11 @@ func TestHostPolicy(t *testing.T) {
 		{"http://[::1]:9090", ""},
 		{"http://[0:0::1]:9090", ""},
 		{"https://10.0.0.1", ""},
-		{"https://010.0.0.1", "not in probe.allowed_hosts"},
-		{"https://0x0a.0.0.1", "not in probe.allowed_hosts"},
+		{"https://010.0.0.1", "neither a DNS name nor an IP address"},
+		{"https://0x0a.0.0.1", "neither a DNS name nor an IP address"},
+		{"https://10.0.0.1.", ""},
+		{"https://2130706433", "neither a DNS name nor an IP address"},
+		{"https://a!b.example", "neither a DNS name nor an IP address"},
 		{"https://mixed.example.org", ""},
 		{"https://user:pw@status.example.com", "credentials"},
 		{"https://user@acme.statuspage.io", "credentials"},
