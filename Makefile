@@ -96,10 +96,14 @@ fuzz:
 		nice -n 19 $(GO) test -run '^$$' -fuzz "^$${t#*:}\$$" -fuzztime $(FUZZTIME) -parallel 1 $${t%%:*} || exit 1; \
 	done
 
-# The bounded fuzz run of CI: the decode+translate and configuration targets.
+# The bounded fuzz run of CI: the decode+translate and configuration targets,
+# about 10 s each here. A count rather than a duration: Go 1.26's fuzzing
+# coordinator can fail a run with "context deadline exceeded" as a duration
+# ends (go.dev/issue/75804, fixed in Go 1.27); such a failure writes no
+# crasher and is not a finding.
 .PHONY: fuzz-short
 fuzz-short:
-	@$(MAKE) --no-print-directory fuzz FUZZTIME=10s \
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=20000x \
 		FUZZ_TARGETS="./collector:FuzzTranslate ./config:FuzzConfig ./config:FuzzAllowedHosts"
 
 # The load test: 200 concurrent scrapers for 60 s against 100 fake pages,

@@ -16,6 +16,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -81,7 +82,7 @@ func (e *buildError) Error() string { return e.err.Error() + "\n" + e.out }
 
 // procOptions say how to start the exporter.
 type procOptions struct {
-	args []string // beyond --config.file, --web.listen-address and --log.level=debug
+	args []string // beyond --config.file and --web.listen-address; --log.level defaults to debug
 	env  []string // added to the test's environment
 	// tls makes the health check speak TLS, trusting nothing: the caller
 	// checks the certificate with its own client.
@@ -107,7 +108,10 @@ func startExporter(t *testing.T, cfgPath string, o procOptions) *e2eProc {
 			client: &http.Client{Timeout: e2eWait, Transport: transport},
 			exited: make(chan struct{}),
 		}
-		args := append([]string{"--config.file=" + cfgPath, "--web.listen-address=" + addr, "--log.level=debug"}, o.args...)
+		args := append([]string{"--config.file=" + cfgPath, "--web.listen-address=" + addr}, o.args...)
+		if !slices.ContainsFunc(o.args, func(a string) bool { return strings.HasPrefix(a, "--log.level") }) {
+			args = append(args, "--log.level=debug")
+		}
 		p.cmd = exec.Command(bin, args...)
 		p.cmd.Env = append(os.Environ(), o.env...)
 		p.cmd.Stdout, p.cmd.Stderr = p.stderr, p.stderr
