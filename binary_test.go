@@ -245,6 +245,13 @@ func (p *e2eProc) logLines(parts ...string) []string {
 	return out
 }
 
+// hasLog reports whether a line with every one of parts reaches the log
+// within e2eWait: the log arrives through a pipe, possibly after the answer
+// of the request that caused it.
+func (p *e2eProc) hasLog(parts ...string) bool {
+	return e2ePoll(func() bool { return len(p.logLines(parts...)) > 0 })
+}
+
 // checkAlive fails the test when the process panicked, raced or exited.
 func (p *e2eProc) checkAlive(t *testing.T) {
 	t.Helper()

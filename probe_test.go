@@ -150,7 +150,7 @@ func TestProbePolicy(t *testing.T) {
 		if refused.total() != 0 {
 			t.Error("the redirect to a host not allowed was followed")
 		}
-		if len(p.logLines("page="+target, "refused to follow a redirect", "not in probe.allowed_hosts")) == 0 {
+		if !p.hasLog("page="+target, "refused to follow a redirect", "not in probe.allowed_hosts") {
 			t.Error("no log line names the page and the refused redirect")
 		}
 	})
