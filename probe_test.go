@@ -69,8 +69,7 @@ func readFixture(t *testing.T, name string) []byte {
 func TestProbePolicy(t *testing.T) {
 	t.Parallel()
 	doc := readFixture(t, "all_operational.json")
-	var refused *countingHost
-	refused = newCountingHost(t, func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write(doc) })
+	refused := newCountingHost(t, func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write(doc) })
 	allowed := newCountingHost(t, func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/redirect/") {
 			http.Redirect(w, r, refused.srv.URL+e2eSummary, http.StatusFound)
