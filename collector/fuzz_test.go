@@ -15,6 +15,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
+	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
@@ -26,7 +27,9 @@ import (
 // page's answer: Decode, then Translate as fresh and as stale data. Whatever
 // the page sends, the output must gather through a pedantic registry (no
 // duplicate series, labels consistent with their descriptors), pass promlint,
-// survive a round trip through the text format, and drop no metric.
+// survive a round trip through the text format, and drop no metric. The
+// production path, Prepare once per fetch and the Gatherer per scrape, must
+// expose exactly what the reference Translate does.
 //
 // Seeds are every fixture in testdata/summary; crashers found by longer runs
 // are kept in testdata/fuzz/FuzzTranslate.
@@ -77,14 +80,44 @@ func FuzzTranslate(f *testing.F) {
 			if msg := logs.String(); msg != "" {
 				t.Fatalf("%s: Translate dropped metrics: %s", name, msg)
 			}
-			checkExposition(t, name, describedSlice(ms))
+			want := checkExposition(t, name, describedSlice(ms))
+
+			// The production path: the store keeps only the prepared data.
+			r.Prepared = collector.Prepare(slog.New(logs))(&statuspage.Target{Name: "fuzz"}, s)
+			r.Summary = nil
+			g := collector.NewGatherer(t.Context(), newFakeSource(t, map[string]statuspage.Result{"fuzz": r}),
+				[]*statuspage.Target{{Name: "fuzz"}}, slog.New(logs))
+			// prometheus.Gatherers checks every series and rejects
+			// duplicates, which the Gatherer itself does not.
+			fams, err := prometheus.Gatherers{g}.Gather()
+			if err != nil {
+				t.Fatalf("%s: the prepared families do not gather: %v", name, err)
+			}
+			if msg := logs.String(); msg != "" {
+				t.Fatalf("%s: Prepare or the Gatherer dropped metrics: %s", name, msg)
+			}
+			if got := encodeText(t, fams); got != want {
+				t.Fatalf("%s: the Gatherer exposes\n%s\nwhere Translate exposes\n%s", name, got, want)
+			}
 		}
 	})
 }
 
+func encodeText(t *testing.T, fams []*dto.MetricFamily) string {
+	t.Helper()
+	var buf bytes.Buffer
+	enc := expfmt.NewEncoder(&buf, expfmt.NewFormat(expfmt.TypeTextPlain))
+	for _, mf := range fams {
+		if err := enc.Encode(mf); err != nil {
+			t.Fatalf("encode %s: %v", mf.GetName(), err)
+		}
+	}
+	return buf.String()
+}
+
 // checkExposition gathers c the way a scrape does, but pedantically, and
-// lints and re-parses the result.
-func checkExposition(t *testing.T, name string, c prometheus.Collector) {
+// lints and re-parses the result, which it returns in the text format.
+func checkExposition(t *testing.T, name string, c prometheus.Collector) string {
 	t.Helper()
 	reg := prometheus.NewPedanticRegistry()
 	if err := reg.Register(c); err != nil {
@@ -127,6 +160,7 @@ func checkExposition(t *testing.T, name string, c prometheus.Collector) {
 	if len(back) != len(fams) {
 		t.Fatalf("%s: %d families gathered, %d parsed back", name, len(fams), len(back))
 	}
+	return encodeText(t, fams)
 }
 
 // describedSlice hands over translated metrics and describes them, so that
