@@ -306,7 +306,8 @@ func validateURL(raw string) error {
 		return errors.New("missing host")
 	case u.User != nil:
 		return errors.New("credentials in the URL are not allowed: use http_client_config")
-	case u.RawQuery != "" || u.Fragment != "":
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(raw, "#"):
+		// Empty ones too: "https://host?" would fetch ".../summary.json?".
 		return errors.New("query and fragment are not allowed")
 	case strings.TrimSpace(raw) != raw:
 		return errors.New("surrounding spaces are not allowed")

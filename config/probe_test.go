@@ -136,6 +136,8 @@ pages:
 		{"https://acme.statuspage.io/custom.json", "https://acme.statuspage.io/custom.json", ""},
 		{"https://acme.statuspage.io?x=1", "", "query and fragment"},
 		{"https://acme.statuspage.io#x", "", "query and fragment"},
+		{"https://acme.statuspage.io?", "", "query and fragment"},
+		{"https://acme.statuspage.io/#", "", "query and fragment"},
 		{"https://u:p@acme.statuspage.io", "", "credentials"},
 		{"https://acme.statuspage.io@evil.example", "", "credentials"},
 		{"https://acme.ѕtatuspage.io", "", "ASCII"},
@@ -254,5 +256,18 @@ func TestAdhocRedirectStaysOnAllowedHosts(t *testing.T) {
 	}
 	if n := len(other.requests()); n != 0 {
 		t.Errorf("the host not allowed got %d requests", n)
+	}
+}
+
+// TestPageURLEmptyQuery: FuzzConfig found that a page URL ending in an empty
+// query ("http://0?") passed validation and was fetched as
+// ".../summary.json?".
+func TestPageURLEmptyQuery(t *testing.T) {
+	t.Parallel()
+	for _, u := range []string{"http://0?", "https://status.example.com/?", "https://status.example.com/#"} {
+		_, err := Parse([]byte("pages:\n  - name: a\n    url: \"" + u + "\"\n"))
+		if err == nil || !strings.Contains(err.Error(), `page "a": url: query and fragment are not allowed`) {
+			t.Errorf("url %q: %v, want it refused", u, err)
+		}
 	}
 }
