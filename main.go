@@ -49,6 +49,8 @@ type flags struct {
 	oneshot        bool
 	oneshotOutput  string
 	oneshotTimeout time.Duration
+	readHeaderWait time.Duration
+	idleWait       time.Duration
 	web            *web.FlagConfig
 	log            *promslog.Config
 }
@@ -80,6 +82,11 @@ func parseFlags(args []string, stdout, stderr io.Writer) (*flags, error) {
 		Default("-").StringVar(&f.oneshotOutput)
 	app.Flag("statuspage.oneshot-timeout", "How long one-shot mode waits for the pages; pages not ready by then count as failed.").
 		Default("30s").DurationVar(&f.oneshotTimeout)
+	// Hidden: the defaults suit every deployment; tests shorten them.
+	app.Flag("web.read-header-timeout", "How long a client may take to send request headers (and the TLS handshake).").
+		Default("10s").Hidden().DurationVar(&f.readHeaderWait)
+	app.Flag("web.idle-timeout", "How long an idle keep-alive connection stays open.").
+		Default("2m").Hidden().DurationVar(&f.idleWait)
 	f.web = kingpinflag.AddFlags(app, ":10036")
 	promslogflag.AddFlags(app, f.log)
 	if _, err := app.Parse(args); err != nil {
@@ -131,10 +138,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 		logger.Error("Cannot set up the web routes", "err", err)
 		return 1
 	}
+	// No read or write timeout for whole requests: a scrape may wait for
+	// slow pages as long as Prometheus allows. Headers and idle connections
+	// are bounded, so a client that trickles or holds connections (slowloris)
+	// cannot exhaust the server.
 	srv := &http.Server{
 		Handler:           handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
+		ReadHeaderTimeout: f.readHeaderWait,
+		IdleTimeout:       f.idleWait,
+		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelError),
 	}
 	serveErr := make(chan error, 1)
@@ -176,7 +188,7 @@ func newExporter(f *flags, logger *slog.Logger) *exporter {
 		},
 		MaxConcurrency: f.maxConcurrency,
 		Logger:         logger,
-		Observer:       selfMetrics,
+		Observer:       adhocObserver{selfMetrics},
 		Prepare:        collector.Prepare(logger),
 		// Scrapes use only the prepared families.
 		DiscardSummary: true,
@@ -184,6 +196,7 @@ func newExporter(f *flags, logger *slog.Logger) *exporter {
 	return &exporter{
 		holder:  config.NewHolder(f.configFile),
 		store:   store,
+		adhoc:   newAdhocTargets(store, maxAdhocTargets),
 		metrics: selfMetrics,
 		logger:  logger,
 		static:  static,

@@ -25,6 +25,7 @@ import (
 type exporter struct {
 	holder  *config.Holder
 	store   *statuspage.Store
+	adhoc   *adhocTargets // ad-hoc /probe targets that keep cache state
 	metrics *collector.ExporterMetrics
 	logger  *slog.Logger
 	static  *prometheus.Registry
@@ -74,7 +75,7 @@ func (e *exporter) routes(metricsPath string) (http.Handler, error) {
 		Profiling:   "false",
 		Form: web.LandingForm{
 			Action: "probe",
-			Inputs: []web.LandingFormInput{{Label: "Page", Type: "text", Name: "target", Placeholder: "configured page name"}},
+			Inputs: []web.LandingFormInput{{Label: "Page", Type: "text", Name: "target", Placeholder: "configured page name or allowed URL"}},
 		},
 		Links: []web.LandingLinks{
 			{Address: metricsPath, Text: "Metrics", Description: "Every configured page and the exporter's own metrics"},
@@ -104,21 +105,6 @@ func (e *exporter) routes(metricsPath string) (http.Handler, error) {
 // serveMetrics serves every configured page plus the exporter's own metrics.
 func (e *exporter) serveMetrics(w http.ResponseWriter, r *http.Request) {
 	e.serveTargets(w, r, e.holder.Active().Targets, concatGatherers{e.static})
-}
-
-// serveProbe serves one configured page, named by the target parameter.
-func (e *exporter) serveProbe(w http.ResponseWriter, r *http.Request) {
-	name := r.URL.Query().Get("target")
-	if name == "" {
-		http.Error(w, "missing target parameter: give a configured page name", http.StatusBadRequest)
-		return
-	}
-	t := e.holder.Active().Target(name)
-	if t == nil {
-		http.Error(w, fmt.Sprintf("unknown target %q: not a configured page name", name), http.StatusBadRequest)
-		return
-	}
-	e.serveTargets(w, r, []*statuspage.Target{t}, nil)
 }
 
 // serveTargets gathers targets through a registry of this request only,

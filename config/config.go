@@ -29,6 +29,7 @@ var DefaultDefaults = Defaults{
 type Config struct {
 	Defaults Defaults `yaml:"defaults"`
 	Pages    []Page   `yaml:"pages"`
+	Probe    Probe    `yaml:"probe,omitempty"`
 }
 
 // Defaults apply to every page that does not override them.
@@ -190,14 +191,15 @@ func Load(path string) (*Config, error) {
 	return c, nil
 }
 
-// Parse parses and validates a configuration document. Unknown keys are errors.
+// Parse parses and validates a configuration document. Unknown keys are
+// errors; errors withhold values that may be secrets (see redact).
 func Parse(b []byte) (*Config, error) {
 	c := &Config{Defaults: DefaultDefaults}
 	if err := yaml.UnmarshalStrict(b, c); err != nil {
-		return nil, err
+		return nil, redact(err)
 	}
 	if err := c.Validate(); err != nil {
-		return nil, err
+		return nil, redact(err)
 	}
 	return c, nil
 }
@@ -226,6 +228,14 @@ func (c *Config) Validate() error {
 	}
 	if len(c.Pages) == 0 {
 		return errors.New("pages: at least one page is required")
+	}
+	if _, err := parseHostPolicy(c.Probe.AllowedHosts); err != nil {
+		return err
+	}
+	if len(c.Probe.AllowedHosts) > 0 && sendsCredentials(&c.Defaults.HTTPClientConfig) {
+		// Ad-hoc targets use the defaults' client: every allowed host, and
+		// a suffix allows hosts anyone can register, would get them.
+		return errors.New("probe: allowed_hosts: not allowed while defaults.http_client_config sends credentials, which every allowed host would receive; set them on the pages that need them")
 	}
 	seen := make(map[string]int, len(c.Pages))
 	for i := range c.Pages {
@@ -296,7 +306,8 @@ func validateURL(raw string) error {
 		return errors.New("missing host")
 	case u.User != nil:
 		return errors.New("credentials in the URL are not allowed: use http_client_config")
-	case u.RawQuery != "" || u.Fragment != "":
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(raw, "#"):
+		// Empty ones too: "https://host?" would fetch ".../summary.json?".
 		return errors.New("query and fragment are not allowed")
 	case strings.TrimSpace(raw) != raw:
 		return errors.New("surrounding spaces are not allowed")

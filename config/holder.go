@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/prometheus/common/config"
 
@@ -18,6 +19,7 @@ type Active struct {
 	Config  *Config
 	Targets []*statuspage.Target
 	byName  map[string]*statuspage.Target
+	adhoc   adhoc
 }
 
 // Target returns the page called name, or nil.
@@ -47,11 +49,14 @@ func Build(c *Config) (*Active, error) {
 		}
 		shared, err := clients.get(s.HTTPClientConfig)
 		if err != nil {
-			return nil, fmt.Errorf("page %q: http_client_config: %w", p.Name, err)
+			return nil, redact(fmt.Errorf("page %q: http_client_config: %w", p.Name, err))
 		}
 		// A client of its own, for the redirect policy, on the shared pool.
 		client := new(http.Client)
 		*client = *shared
+		if sendsCredentials(&s.HTTPClientConfig) {
+			guardRedirects(client, sameOrigin)
+		}
 		statuspage.LimitRedirects(client, statuspage.DefaultMaxRedirects)
 		t := &statuspage.Target{
 			Name:       p.Name,
@@ -63,6 +68,9 @@ func Build(c *Config) (*Active, error) {
 		}
 		a.Targets = append(a.Targets, t)
 		a.byName[p.Name] = t
+	}
+	if err := a.buildAdhoc(c, &clients); err != nil {
+		return nil, err
 	}
 	return a, nil
 }
@@ -94,6 +102,50 @@ func (p *clientPool) get(cfg config.HTTPClientConfig) (*http.Client, error) {
 	return c, nil
 }
 
+// buildAdhoc prepares the client of ad-hoc /probe targets: the defaults'
+// settings, following redirects only to allowed hosts.
+func (a *Active) buildAdhoc(c *Config, clients *clientPool) error {
+	policy, err := parseHostPolicy(c.Probe.AllowedHosts)
+	if err != nil {
+		return err
+	}
+	a.adhoc = adhoc{policy: policy, settings: (&Page{}).Settings(c.Defaults)}
+	if len(policy) == 0 {
+		return nil
+	}
+	shared, err := clients.get(a.adhoc.settings.HTTPClientConfig)
+	if err != nil {
+		return redact(fmt.Errorf("defaults: http_client_config: %w", err))
+	}
+	// A client of its own, for the redirect policy, on the shared pool.
+	client := new(http.Client)
+	*client = *shared
+	guardRedirects(client, policy.allowedHostsOnly)
+	statuspage.LimitRedirects(client, statuspage.DefaultMaxRedirects)
+	a.adhoc.client = client
+	return nil
+}
+
+// retireSweepMargin is how long after the longest page timeout a replaced
+// configuration's connections are swept a second time.
+const retireSweepMargin = 2 * time.Second
+
+// retire releases the connections of a configuration that is no longer
+// served. Scrapes that still hold it may use its clients: closing idle
+// connections is safe, a busy one finishes normally, but then goes back to
+// the idle pool of a client nobody will use again, where it would stay
+// open for the transport's idle timeout (minutes). Those fetches end
+// within their page's timeout, so a second sweep after the longest one
+// closes them too.
+func (a *Active) retire(margin time.Duration) {
+	a.closeIdle()
+	longest := a.adhoc.settings.Timeout
+	for _, t := range a.Targets {
+		longest = max(longest, t.Timeout)
+	}
+	time.AfterFunc(longest+margin, a.closeIdle)
+}
+
 // closeIdle releases the idle connections of a configuration that is no
 // longer served.
 func (a *Active) closeIdle() {
@@ -101,6 +153,9 @@ func (a *Active) closeIdle() {
 		if t.Client != nil {
 			t.Client.CloseIdleConnections()
 		}
+	}
+	if a.adhoc.client != nil {
+		a.adhoc.client.CloseIdleConnections()
 	}
 }
 
@@ -137,9 +192,7 @@ func (h *Holder) Reload() (old *Active, err error) {
 	}
 	old = h.active.Swap(a)
 	if old != nil {
-		// Scrapes that still hold old may use these clients: closing idle
-		// connections is safe, a busy one finishes normally.
-		old.closeIdle()
+		old.retire(retireSweepMargin)
 	}
 	return old, nil
 }

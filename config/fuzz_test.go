@@ -1,0 +1,254 @@
+package config
+
+import (
+	"bytes"
+	"fmt"
+	"net/netip"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/prometheus/common/config"
+	"go.yaml.in/yaml/v2"
+)
+
+// FuzzConfig runs arbitrary documents through Parse (strict YAML and
+// Validate) and Build. Nothing may panic; an accepted configuration must
+// validate again unchanged, build (unless it names files, which the fuzzer
+// must not read), give one target per page, and marshal without any of its
+// secrets.
+//
+// Seeds are every file in testdata/config; crashers found by longer runs
+// are kept in testdata/fuzz/FuzzConfig.
+func FuzzConfig(f *testing.F) {
+	for _, pattern := range []string{"*.yml", filepath.Join("bad", "*.yml")} {
+		paths, err := filepath.Glob(filepath.Join(testdata, pattern))
+		if err != nil {
+			f.Fatal(err)
+		}
+		for _, path := range paths {
+			b, err := os.ReadFile(path)
+			if err != nil {
+				f.Fatal(err)
+			}
+			f.Add(b)
+		}
+	}
+	f.Add([]byte("probe:\n  allowed_hosts: [.statuspage.io, \"127.0.0.1:8080\", \"[::1]\"]\npages:\n  - {name: a, url: \"http://127.0.0.1:8080/x\"}\n"))
+	f.Add([]byte("defaults:\n  http_client_config:\n    oauth2: {client_id: i, client_secret: SECRET-OAUTH, token_url: \"http://127.0.0.1/t\"}\n" +
+		"    http_headers: {X-Key: {secrets: [SECRET-HEADER]}}\npages:\n  - {name: a, url: \"https://a.example\", http_client_config: {bearer_token: SECRET-BEARER}}\n"))
+
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		c, err := Parse(doc)
+		if err != nil {
+			if c != nil {
+				t.Fatalf("Parse returned a configuration together with error %v", err)
+			}
+			if err.Error() == "" {
+				t.Fatal("Parse failed with an empty error")
+			}
+			return
+		}
+		if err := c.Validate(); err != nil {
+			t.Fatalf("an accepted configuration fails Validate again: %v", err)
+		}
+		seen := map[string]bool{}
+		for _, p := range c.Pages {
+			if !nameRE.MatchString(p.Name) || seen[p.Name] {
+				t.Fatalf("accepted page name %q (duplicate: %v)", p.Name, seen[p.Name])
+			}
+			seen[p.Name] = true
+			if err := validateURL(p.URL); err != nil {
+				t.Fatalf("accepted page %q with url %q: %v", p.Name, p.URL, err)
+			}
+		}
+		checkSecretsHidden(t, c)
+		if bytes.Contains(doc, []byte("_file")) || bytes.Contains(doc, []byte("_ref")) {
+			return
+		}
+		a, err := Build(c)
+		if err != nil {
+			// Certificates and keys are only parsed here; check names the page.
+			if !strings.Contains(err.Error(), "page ") && !strings.Contains(err.Error(), "defaults") {
+				t.Fatalf("Build error names neither a page nor the defaults: %v", err)
+			}
+			return
+		}
+		if len(a.Targets) != len(c.Pages) || len(a.Names()) != len(c.Pages) {
+			t.Fatalf("%d pages built into %d targets", len(c.Pages), len(a.Targets))
+		}
+		for _, tg := range a.Targets {
+			if tg.Client == nil || !strings.HasSuffix(tg.SummaryURL, ".json") || a.Target(tg.Name) != tg {
+				t.Fatalf("target %q is incomplete: %+v", tg.Name, tg)
+			}
+		}
+		a.closeIdle()
+	})
+}
+
+// checkSecretsHidden marshals c and looks for every secret it holds among
+// the marshalled values (keys are field names: a secret "authoriz" is not
+// shown by the key "authorization").
+func checkSecretsHidden(t *testing.T, c *Config) {
+	t.Helper()
+	out, err := yaml.Marshal(c)
+	if err != nil {
+		t.Fatalf("an accepted configuration does not marshal: %v", err)
+	}
+	var doc any
+	if err := yaml.Unmarshal(out, &doc); err != nil {
+		t.Fatalf("the marshalled configuration does not parse: %v\n%s", err, out)
+	}
+	var values []string
+	var walk func(any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case map[any]any:
+			for _, e := range v {
+				walk(e)
+			}
+		case []any:
+			for _, e := range v {
+				walk(e)
+			}
+		case nil:
+		default:
+			values = append(values, fmt.Sprint(v))
+		}
+	}
+	walk(doc)
+	clients := []*config.HTTPClientConfig{&c.Defaults.HTTPClientConfig}
+	for i := range c.Pages {
+		if c.Pages[i].HTTPClientConfig != nil {
+			clients = append(clients, c.Pages[i].HTTPClientConfig)
+		}
+	}
+	for _, hc := range clients {
+		for _, s := range secretsOf(hc) {
+			if s == "" || s == "<secret>" {
+				continue
+			}
+			for _, v := range values {
+				// A secret is shown if a value is it, or holds it as a
+				// URL's password.
+				if v == s || strings.Contains(v, ":"+s+"@") {
+					t.Fatalf("the marshalled configuration shows secret %q:\n%s", s, out)
+				}
+			}
+		}
+	}
+}
+
+func secretsOf(hc *config.HTTPClientConfig) []string {
+	s := []string{string(hc.BearerToken), string(hc.TLSConfig.Key)}
+	// The proxy URL is shown, redacted; only its password is secret.
+	if hc.ProxyURL.URL != nil && hc.ProxyURL.User != nil {
+		if pw, ok := hc.ProxyURL.User.Password(); ok {
+			s = append(s, pw)
+		}
+	}
+	if hc.BasicAuth != nil {
+		s = append(s, string(hc.BasicAuth.Password))
+	}
+	if hc.Authorization != nil {
+		s = append(s, string(hc.Authorization.Credentials))
+	}
+	if hc.OAuth2 != nil {
+		s = append(s, string(hc.OAuth2.ClientSecret), string(hc.OAuth2.ClientCertificateKey))
+	}
+	if hc.HTTPHeaders != nil {
+		for _, h := range hc.HTTPHeaders.Headers {
+			for _, v := range h.Secrets {
+				s = append(s, string(v))
+			}
+		}
+	}
+	for _, vs := range hc.ProxyConnectHeader {
+		for _, v := range vs {
+			s = append(s, string(v))
+		}
+	}
+	return s
+}
+
+// FuzzAllowedHosts: whatever the allow-list entry and the target, an
+// accepted ad-hoc target is fetched from a URL whose host the entry allows,
+// checked here by a second, label-by-label reading of the rules.
+func FuzzAllowedHosts(f *testing.F) {
+	for _, s := range [][2]string{
+		{".statuspage.io", "https://acme.statuspage.io"},
+		{".statuspage.io", "https://evilstatuspage.io"},
+		{"status.example.com", "https://STATUS.example.com.:443/x/"},
+		{"127.0.0.1:8080", "http://127.0.0.1:8080/p"},
+		{"[::1]:9090", "http://[::1]:9090"},
+		{"10.0.0.1", "https://010.0.0.1"},
+		{".example.com", "https://a.example.com@b.example.net"},
+		{".example.com", "https://a.example.com%2f.evil.net"},
+	} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, entry, target string) {
+		policy, err := parseHostPolicy([]string{entry})
+		if err != nil {
+			return
+		}
+		a := &Active{adhoc: adhoc{policy: policy}}
+		tg, err := a.AdhocTarget(target)
+		if err != nil {
+			return
+		}
+		u, err := url.Parse(tg.SummaryURL)
+		if err != nil {
+			t.Fatalf("target %q gives summary URL %q, which does not parse: %v", target, tg.SummaryURL, err)
+		}
+		if !IsAdhocName(tg.Name) {
+			t.Fatalf("ad-hoc target %q is named %q, which could be a page name", target, tg.Name)
+		}
+		if u.User != nil || (u.Scheme != "http" && u.Scheme != "https") {
+			t.Fatalf("target %q gives summary URL %q", target, tg.SummaryURL)
+		}
+		if !allowedByLabels(entry, u) {
+			t.Fatalf("entry %q let target %q through to %q", entry, target, tg.SummaryURL)
+		}
+	})
+}
+
+// allowedByLabels reads an allowed_hosts entry the slow way: compare label
+// lists from the right.
+func allowedByLabels(entry string, u *url.URL) bool {
+	host, port := strings.ToLower(u.Hostname()), u.Port()
+	if port == "" {
+		port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
+	}
+	want := map[string]string{"http": "80", "https": "443"}[u.Scheme]
+	e := strings.ToLower(entry)
+	if i := strings.LastIndex(e, ":"); i >= 0 && !strings.HasSuffix(e, "]") && strings.Count(e, ":") == 1 {
+		e, want = e[:i], e[i+1:]
+	} else if strings.HasPrefix(e, "[") && strings.Contains(e, "]:") {
+		i := strings.LastIndex(e, "]:")
+		e, want = e[1:i], e[i+2:]
+	}
+	e = strings.TrimSuffix(strings.Trim(e, "[]"), ".")
+	if port != want {
+		return false
+	}
+	host = strings.TrimSuffix(host, ".")
+	if ip, err := netip.ParseAddr(host); err == nil {
+		eip, err := netip.ParseAddr(e)
+		return err == nil && eip == ip
+	}
+	suffix := strings.HasPrefix(e, ".")
+	el := strings.Split(strings.TrimSuffix(strings.TrimPrefix(e, "."), "."), ".")
+	hl := strings.Split(host, ".")
+	if len(hl) < len(el) || (!suffix && len(hl) != len(el)) || (suffix && len(hl) == len(el)) {
+		return false
+	}
+	for i := 1; i <= len(el); i++ {
+		if hl[len(hl)-i] != el[len(el)-i] {
+			return false
+		}
+	}
+	return true
+}

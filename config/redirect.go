@@ -1,0 +1,77 @@
+package config
+
+import (
+	"fmt"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"strings"
+
+	"github.com/prometheus/common/config"
+)
+
+// sendsCredentials reports whether requests made with c carry credentials
+// of the operator's. prometheus/common adds them in the client's transport,
+// so they go with every request, redirected ones included: Go's own rule of
+// dropping Authorization on a redirect to another host does not apply.
+func sendsCredentials(c *config.HTTPClientConfig) bool {
+	if c.BasicAuth != nil || c.Authorization != nil || c.OAuth2 != nil ||
+		c.BearerToken != "" || c.BearerTokenFile != "" {
+		return true
+	}
+	if c.HTTPHeaders != nil {
+		for _, h := range c.HTTPHeaders.Headers {
+			if len(h.Secrets) > 0 || len(h.Files) > 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// guardRedirects adds check to the redirect policy of c. c's own policy runs
+// first, so follow_redirects: false still stops at the first redirect.
+func guardRedirects(c *http.Client, check func(to *url.URL, first *http.Request) error) {
+	inner := c.CheckRedirect
+	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if inner != nil {
+			if err := inner(req, via); err != nil {
+				return err
+			}
+		}
+		return check(req.URL, via[0])
+	}
+}
+
+// sameOrigin refuses a redirect that leaves the origin (scheme, host and
+// port) of the page's URL, for pages whose requests carry credentials.
+func sameOrigin(to *url.URL, first *http.Request) error {
+	fromHost, fromPort := targetHost(first.URL)
+	toHost, toPort := targetHost(to)
+	if to.Scheme == first.URL.Scheme && toHost == fromHost && toPort == fromPort {
+		return nil
+	}
+	return fmt.Errorf("refused to follow a redirect to %s: this page sends credentials, which must not leave %s://%s; configure the new URL if the page has moved",
+		to.Redacted(), first.URL.Scheme, first.URL.Host)
+}
+
+// targetHost returns the host the HTTP client will connect to, normalised
+// like the rules, and the port, defaulted from the scheme.
+func targetHost(u *url.URL) (host, port string) {
+	host = strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+	if ip, err := netip.ParseAddr(host); err == nil {
+		host = ip.String()
+	}
+	port = u.Port()
+	if port == "" {
+		port = defaultPort(u.Scheme)
+	}
+	return host, port
+}
+
+func defaultPort(scheme string) string {
+	if scheme == "http" {
+		return "80"
+	}
+	return "443"
+}

@@ -1,0 +1,102 @@
+package main
+
+import (
+	"container/list"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/statuspage-exporter/statuspage_exporter/config"
+	"github.com/statuspage-exporter/statuspage_exporter/statuspage"
+)
+
+// maxAdhocTargets bounds how many ad-hoc /probe targets keep cache state.
+const maxAdhocTargets = 100
+
+// adhocPageLabel stands for every ad-hoc target in the exporter's own
+// metrics, whose series would otherwise grow with each distinct URL probed.
+// Page names cannot hold parentheses, so it never names a configured page.
+const adhocPageLabel = "(ad-hoc)"
+
+// serveProbe serves one page: a configured page named by the target
+// parameter, or an ad-hoc URL whose host probe.allowed_hosts lists. Anything
+// else is a 400 and nothing is fetched.
+func (e *exporter) serveProbe(w http.ResponseWriter, r *http.Request) {
+	target := r.URL.Query().Get("target")
+	if target == "" {
+		http.Error(w, "missing target parameter: give a configured page name", http.StatusBadRequest)
+		return
+	}
+	active := e.holder.Active()
+	if t := active.Target(target); t != nil {
+		e.serveTargets(w, r, []*statuspage.Target{t}, nil)
+		return
+	}
+	if !strings.Contains(target, "://") {
+		http.Error(w, fmt.Sprintf("unknown target %q: not a configured page name", target), http.StatusBadRequest)
+		return
+	}
+	t, err := active.AdhocTarget(target)
+	if err != nil {
+		// Neither the log nor the answer repeats the URL: it may carry
+		// credentials. The reason names the host when that is the problem.
+		e.logger.Debug("Refused an ad-hoc probe target", "err", err)
+		http.Error(w, "target refused: "+err.Error(), http.StatusBadRequest)
+		return
+	}
+	e.adhoc.use(t.Name, active)
+	e.serveTargets(w, r, []*statuspage.Target{t}, nil)
+}
+
+// adhocTargets remembers the ad-hoc targets used most recently, at most
+// max, and drops the cache state of the others from the store, so that
+// many distinct URLs cannot grow the cache without bound.
+type adhocTargets struct {
+	max   int
+	store *statuspage.Store
+
+	mu     sync.Mutex
+	order  *list.List // of names, most recent first
+	byName map[string]*list.Element
+}
+
+func newAdhocTargets(store *statuspage.Store, maxTargets int) *adhocTargets {
+	return &adhocTargets{max: maxTargets, store: store, order: list.New(), byName: map[string]*list.Element{}}
+}
+
+// use records that name is served now under the configuration active.
+func (a *adhocTargets) use(name string, active *config.Active) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if el, ok := a.byName[name]; ok {
+		a.order.MoveToFront(el)
+		return
+	}
+	a.byName[name] = a.order.PushFront(name)
+	if a.order.Len() <= a.max {
+		return
+	}
+	oldest := a.order.Back()
+	a.order.Remove(oldest)
+	delete(a.byName, oldest.Value.(string))
+	keep := active.Names()
+	for n := range a.byName {
+		keep[n] = true
+	}
+	a.store.Retain(keep)
+}
+
+// adhocObserver counts the requests of every ad-hoc target under one page
+// label.
+type adhocObserver struct {
+	statuspage.Observer
+}
+
+func (o adhocObserver) UpstreamRequest(page string, code int, d time.Duration) {
+	if config.IsAdhocName(page) {
+		page = adhocPageLabel
+	}
+	o.Observer.UpstreamRequest(page, code, d)
+}
