@@ -2,6 +2,7 @@ package statuspage
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
@@ -145,6 +146,11 @@ func (f *Fetcher) FetchIfChanged(ctx context.Context, t *Target, v Validators) (
 		return nil, resp, err
 	}
 	req.Header.Set("Accept", "application/json")
+	// Summaries compress about tenfold. Asking here, rather than through the
+	// transport, means we decode: prometheus/common's transport disables
+	// Go's transparent decompression, and the size cap must apply to the
+	// decoded bytes, so a small compressed body cannot expand without limit.
+	req.Header.Set("Accept-Encoding", "gzip")
 	if f.UserAgent != "" {
 		req.Header.Set("User-Agent", f.UserAgent)
 	}
@@ -179,7 +185,7 @@ func (f *Fetcher) FetchIfChanged(ctx context.Context, t *Target, v Validators) (
 		}
 		return nil, resp, herr
 	}
-	body, err := readBody(res.Body, f.maxBodySize(), res.ContentLength)
+	body, err := f.readBody(res)
 	resp.Duration = time.Since(start)
 	if err != nil {
 		return nil, resp, transportError(ctx, err)
@@ -208,6 +214,29 @@ func (f *Fetcher) maxBodySize() int64 {
 		return f.MaxBodySize
 	}
 	return DefaultMaxBodySize
+}
+
+// readBody reads a response's body, decoding it as its Content-Encoding
+// says (gzip, which we ask for, or none), at most the size cap of decoded
+// bytes.
+func (f *Fetcher) readBody(res *http.Response) ([]byte, error) {
+	switch enc := strings.ToLower(strings.TrimSpace(res.Header.Get("Content-Encoding"))); enc {
+	case "", "identity":
+		return readBody(res.Body, f.maxBodySize(), res.ContentLength)
+	case "gzip", "x-gzip":
+		gz, err := gzip.NewReader(res.Body)
+		if err != nil {
+			return nil, fmt.Errorf("read gzip-encoded body: %w", err)
+		}
+		defer gz.Close()
+		body, err := readBody(gz, f.maxBodySize(), -1)
+		if err != nil {
+			return nil, fmt.Errorf("gzip-encoded body: %w", err)
+		}
+		return body, nil
+	default:
+		return nil, fmt.Errorf("unsupported Content-Encoding %q", enc)
+	}
 }
 
 // readBody reads at most limit bytes. size, the Content-Length when the page

@@ -204,6 +204,52 @@ func TestFetchFailures(t *testing.T) {
 			},
 		},
 		{
+			// prometheus/common's transport disables Go's transparent
+			// decompression; the fetcher asks for gzip and decodes it itself.
+			name:    "gzip asked for, with compression off in the transport",
+			handler: gzipIfAsked(good),
+			check: func(t *testing.T, r fetchResult) {
+				wantOK(t, r)
+				if r.sum.Page.Name != "Acme Cloud" {
+					t.Errorf("page name = %q after gunzip", r.sum.Page.Name)
+				}
+			},
+		},
+		{
+			name:    "gzip bomb",
+			handler: gzipped(append(append([]byte(`{"page":{"id":"x","name":"`), bytes.Repeat([]byte("a"), 8<<20)...), `"}}`...)),
+			maxBody: 64 << 10,
+			check: func(t *testing.T, r fetchResult) {
+				if !errors.Is(r.err, ErrBodyTooLarge) {
+					t.Fatalf("err = %v, want ErrBodyTooLarge on the decoded size", r.err)
+				}
+			},
+		},
+		{
+			name: "unsupported Content-Encoding",
+			handler: func(w http.ResponseWriter, _ *http.Request) {
+				w.Header().Set("Content-Encoding", "br")
+				_, _ = w.Write(good)
+			},
+			check: func(t *testing.T, r fetchResult) {
+				if r.err == nil || !strings.Contains(r.err.Error(), `unsupported Content-Encoding "br"`) {
+					t.Fatalf("err = %v, want it to name the encoding", r.err)
+				}
+			},
+		},
+		{
+			name: "corrupt gzip body",
+			handler: func(w http.ResponseWriter, _ *http.Request) {
+				w.Header().Set("Content-Encoding", "gzip")
+				_, _ = w.Write(good)
+			},
+			check: func(t *testing.T, r fetchResult) {
+				if r.err == nil || !strings.Contains(r.err.Error(), "gzip") {
+					t.Fatalf("err = %v, want a gzip error", r.err)
+				}
+			},
+		},
+		{
 			name:    "body that never ends",
 			handler: endlessBody(&endlessWritten),
 			maxBody: 64 << 10,
@@ -313,6 +359,8 @@ func TestFetchFailures(t *testing.T) {
 					tc.handler(w, r)
 				}))
 				client := srv.Client()
+				// As prometheus/common's transport does in production.
+				client.Transport.(*http.Transport).DisableCompression = true
 				LimitRedirects(client, DefaultMaxRedirects)
 				target = &Target{Name: "test", SummaryURL: srv.URL + SummaryPath, Client: client}
 			}
@@ -475,6 +523,18 @@ func gzipped(body []byte) http.HandlerFunc {
 		gz := gzip.NewWriter(w)
 		_, _ = gz.Write(body)
 		_ = gz.Close()
+	}
+}
+
+// gzipIfAsked serves body gzip-encoded only to a client that asked for it,
+// as real pages (and their CDNs) do.
+func gzipIfAsked(body []byte) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if !strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+			http.Error(w, "this test wants gzip asked for", http.StatusNotAcceptable)
+			return
+		}
+		gzipped(body)(w, r)
 	}
 }
 
