@@ -297,7 +297,7 @@ func (s *Store) refresh(ctx context.Context, t *Target, e *entry) bool {
 		wait = herr.RetryAfter
 	}
 	e.err, e.errDur, e.notBefore = err, resp.Duration, now.Add(wait)
-	s.logger.Warn("Fetching page failed", "page", t.Name, "url", t.SummaryURL, "err", err, "retry_in", wait)
+	s.logger.Warn("Fetching page failed", "page", t.Name, "url", t.SummaryURL, "err", err, "retry_in", wait.Round(time.Millisecond))
 	return false
 }
 
