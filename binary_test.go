@@ -82,6 +82,7 @@ func (e *buildError) Error() string { return e.err.Error() + "\n" + e.out }
 
 // procOptions say how to start the exporter.
 type procOptions struct {
+	bin  string   // the binary to run; the shared build when empty
 	args []string // beyond --config.file and --web.listen-address; --log.level defaults to debug
 	env  []string // added to the test's environment
 	// tls makes the health check speak TLS, trusting nothing: the caller
@@ -89,11 +90,16 @@ type procOptions struct {
 	tls bool
 }
 
-// startExporter runs the binary like e2eStart, with more options. The
-// returned process has a plain HTTP client; TLS tests bring their own.
+// startExporter runs the exporter on a free loopback port and waits until
+// it serves. Another process can take the port between our probe and the
+// exporter's bind, so that case is retried. The returned process has a
+// plain HTTP client; TLS tests bring their own.
 func startExporter(t *testing.T, cfgPath string, o procOptions) *e2eProc {
 	t.Helper()
-	bin := binary(t)
+	bin := o.bin
+	if bin == "" {
+		bin = binary(t)
+	}
 	scheme := "http"
 	transport := &http.Transport{DisableKeepAlives: true}
 	if o.tls {

@@ -55,7 +55,7 @@ func TestPrometheusE2E(t *testing.T) {
 	}
 	promBin := e2eTool(t, "prometheus", "prometheus")
 	promtool := e2eTool(t, "promtool", "prometheus")
-	bin := e2eBuild(t)
+	bin := binary(t)
 	dir := t.TempDir()
 
 	pki := promNewPKI(t, dir)
@@ -546,47 +546,13 @@ func promTLSClient(pool *x509.CertPool, auth *promAuth) *http.Client {
 
 func promStartExporter(t *testing.T, bin, cfgPath, webConfig string, pki promPKI, user, password string) promExporter {
 	t.Helper()
-	for range 5 {
-		addr := "127.0.0.1:" + e2eFreePort(t)
-		p := &e2eProc{
-			url:    "https://" + addr,
-			stderr: &e2eBuffer{},
-			client: promTLSClient(pki.pool, &promAuth{user: user, password: password}),
-			exited: make(chan struct{}),
-		}
-		p.cmd = exec.Command(bin, "--config.file="+cfgPath, "--web.listen-address="+addr,
-			"--web.config.file="+webConfig, "--log.level=debug")
-		p.cmd.Stdout, p.cmd.Stderr = p.stderr, p.stderr
-		if err := p.cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		go func() {
-			_ = p.cmd.Wait()
-			close(p.exited)
-		}()
-		t.Cleanup(func() {
-			select {
-			case <-p.exited:
-			default:
-				_ = p.cmd.Process.Kill()
-				<-p.exited
-			}
-			if t.Failed() {
-				t.Logf("exporter output:\n%s", p.stderr)
-			}
-		})
-		if p.waitUp(t, addr) {
-			if !strings.Contains(p.stderr.String(), "TLS is enabled") {
-				t.Fatalf("the exporter does not log TLS as enabled:\n%s", p.stderr)
-			}
-			return promExporter{e2eProc: p, addr: addr}
-		}
-		if !strings.Contains(p.stderr.String(), "address already in use") {
-			t.Fatalf("the exporter did not start:\n%s", p.stderr)
-		}
+	p := startExporter(t, cfgPath, procOptions{bin: bin, tls: true, args: []string{"--web.config.file=" + webConfig}})
+	// From here on, requests verify the certificate and authenticate.
+	p.client = promTLSClient(pki.pool, &promAuth{user: user, password: password})
+	if !strings.Contains(p.stderr.String(), "TLS is enabled") {
+		t.Fatalf("the exporter does not log TLS as enabled:\n%s", p.stderr)
 	}
-	t.Fatal("no free port after 5 tries")
-	return promExporter{}
+	return promExporter{e2eProc: p, addr: strings.TrimPrefix(p.url, "https://")}
 }
 
 // promAPI talks to a running Prometheus.

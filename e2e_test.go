@@ -18,7 +18,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -38,7 +37,7 @@ func TestE2E(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary; skipped with -short")
 	}
-	bin := e2eBuild(t)
+	bin := binary(t)
 
 	t.Run("serve", func(t *testing.T) {
 		t.Parallel()
@@ -261,29 +260,6 @@ func e2eShutdown(t *testing.T, bin string) {
 	}
 }
 
-// e2eBuild builds the binary once for all subtests, with the race detector
-// when the test itself has it, so races in the real process surface too
-// (as exit code 66).
-func e2eBuild(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "statuspage_exporter")
-	args := []string{"build", "-o", bin}
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		for _, s := range bi.Settings {
-			if s.Key == "-race" && s.Value == "true" {
-				args = append(args, "-race")
-			}
-		}
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, "go", append(args, ".")...).CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
-
 // e2eRunOnce runs the binary to completion.
 func e2eRunOnce(t *testing.T, bin string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
@@ -331,80 +307,10 @@ type e2eProc struct {
 	exited chan struct{} // closed once cmd.Wait has returned
 }
 
-// e2eStart runs the exporter on a free loopback port and waits until it
-// serves. Another process can take the port between our probe and the
-// exporter's bind, so that case is retried.
+// e2eStart runs bin on a free loopback port and waits until it serves.
 func e2eStart(t *testing.T, bin, cfgPath string) *e2eProc {
 	t.Helper()
-	for range 5 {
-		port := e2eFreePort(t)
-		addr := "127.0.0.1:" + port
-		p := &e2eProc{
-			url:    "http://" + addr,
-			stderr: &e2eBuffer{},
-			// No keep-alive: every request sees the server as it is now.
-			client: &http.Client{Timeout: e2eWait, Transport: &http.Transport{DisableKeepAlives: true}},
-			exited: make(chan struct{}),
-		}
-		p.cmd = exec.Command(bin, "--config.file="+cfgPath, "--web.listen-address="+addr, "--log.level=debug")
-		p.cmd.Stdout, p.cmd.Stderr = p.stderr, p.stderr
-		if err := p.cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		go func() {
-			_ = p.cmd.Wait() // the exit code is read from ProcessState
-			close(p.exited)
-		}()
-		t.Cleanup(func() {
-			select {
-			case <-p.exited:
-			default:
-				_ = p.cmd.Process.Kill()
-				<-p.exited
-			}
-			if t.Failed() {
-				t.Logf("exporter output:\n%s", p.stderr)
-			}
-		})
-		if p.waitUp(t, addr) {
-			return p
-		}
-		if !strings.Contains(p.stderr.String(), "address already in use") {
-			t.Fatalf("the exporter did not start:\n%s", p.stderr)
-		}
-	}
-	t.Fatal("no free port after 5 tries")
-	return nil
-}
-
-// waitUp reports whether the exporter came up. The log line with our
-// address proves that the health check answers from our process, not from
-// whoever took the port.
-func (p *e2eProc) waitUp(t *testing.T, addr string) bool {
-	t.Helper()
-	tick := time.NewTicker(20 * time.Millisecond)
-	defer tick.Stop()
-	deadline := time.After(e2eWait)
-	for {
-		select {
-		case <-p.exited:
-			return false
-		case <-deadline:
-			t.Fatalf("the exporter did not come up within %v:\n%s", e2eWait, p.stderr)
-		case <-tick.C:
-		}
-		if !strings.Contains(p.stderr.String(), "address="+addr) {
-			continue
-		}
-		res, err := p.client.Get(p.url + "/-/healthy")
-		if err != nil {
-			continue
-		}
-		res.Body.Close()
-		if res.StatusCode == http.StatusOK {
-			return true
-		}
-	}
+	return startExporter(t, cfgPath, procOptions{bin: bin})
 }
 
 func (p *e2eProc) do(t *testing.T, method, path string, header http.Header) (*http.Response, string) {

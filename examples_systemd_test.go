@@ -52,7 +52,7 @@ func TestSystemdUnits(t *testing.T) {
 		filepath.Join(root, "usr", "lib", "sysusers.d", "statuspage_exporter.conf"), 0o644)
 
 	unit := systemdParse(t, filepath.Join(src, "statuspage_exporter.service"))
-	bin := e2eBuild(t)
+	bin := binary(t)
 	for _, key := range []string{"ExecStart", "ExecReload"} {
 		cmd := unit[key]
 		if len(cmd) == 0 {
