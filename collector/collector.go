@@ -27,19 +27,45 @@ type Source interface {
 // registry's checks; it is the reference the faster Gatherer is tested
 // against, and the way to embed the pages in another registry.
 type Collector struct {
+	scrape
+}
+
+// scrape is what Collector and Gatherer share: the pages of one scrape and
+// how long to wait for them.
+type scrape struct {
 	ctx     context.Context
 	source  Source
 	targets []*statuspage.Target
 	logger  *slog.Logger
 }
 
-// New returns a collector for targets, waiting on source at most until ctx
-// is done.
-func New(ctx context.Context, source Source, targets []*statuspage.Target, logger *slog.Logger) *Collector {
+func newScrape(ctx context.Context, source Source, targets []*statuspage.Target, logger *slog.Logger) scrape {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Collector{ctx: ctx, source: source, targets: targets, logger: logger}
+	return scrape{ctx: ctx, source: source, targets: targets, logger: logger}
+}
+
+// results gets every page concurrently, in the order of the targets.
+func (s scrape) results() []statuspage.Result {
+	results := make([]statuspage.Result, len(s.targets))
+	var wg sync.WaitGroup
+	for i, t := range s.targets {
+		wg.Go(func() {
+			results[i] = s.source.Get(s.ctx, t)
+			if err := results[i].Err; err != nil {
+				s.logger.Debug("Page not fresh", "page", t.Name, "outcome", results[i].Outcome, "err", err)
+			}
+		})
+	}
+	wg.Wait()
+	return results
+}
+
+// New returns a collector for targets, waiting on source at most until ctx
+// is done.
+func New(ctx context.Context, source Source, targets []*statuspage.Target, logger *slog.Logger) *Collector {
+	return &Collector{newScrape(ctx, source, targets, logger)}
 }
 
 // Describe sends nothing: the series depend on what the pages say, so the
@@ -48,19 +74,11 @@ func (c *Collector) Describe(chan<- *prometheus.Desc) {}
 
 // Collect gets every page concurrently and sends its metrics.
 func (c *Collector) Collect(ch chan<- prometheus.Metric) {
-	var wg sync.WaitGroup
-	for _, t := range c.targets {
-		wg.Go(func() {
-			r := c.source.Get(c.ctx, t)
-			if r.Err != nil {
-				c.logger.Debug("Page not fresh", "page", t.Name, "outcome", r.Outcome, "err", r.Err)
-			}
-			for _, m := range Translate(t.Name, r, c.logger) {
-				ch <- m
-			}
-		})
+	for i, r := range c.results() {
+		for _, m := range Translate(c.targets[i].Name, r, c.logger) {
+			ch <- m
+		}
 	}
-	wg.Wait()
 }
 
 // Translate returns the metrics for one page's result: the health series

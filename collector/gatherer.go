@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
@@ -47,36 +46,20 @@ func prepare(page string, s *statuspage.Summary, logger *slog.Logger) *Prepared 
 // series per page and merges the families. Like Collector, it is built per
 // scrape and stops waiting for pages when ctx is done.
 type Gatherer struct {
-	ctx     context.Context
-	source  Source
-	targets []*statuspage.Target
-	logger  *slog.Logger
+	scrape
 }
 
 // NewGatherer returns a gatherer for targets, waiting on source at most
 // until ctx is done.
 func NewGatherer(ctx context.Context, source Source, targets []*statuspage.Target, logger *slog.Logger) *Gatherer {
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
-	}
-	return &Gatherer{ctx: ctx, source: source, targets: targets, logger: logger}
+	return &Gatherer{newScrape(ctx, source, targets, logger)}
 }
 
 // Gather gets every page concurrently and returns their families, sorted by
 // name. Within a family the series are in the order of the targets. The
 // returned families share their metrics with the cache: never modify them.
 func (g *Gatherer) Gather() ([]*dto.MetricFamily, error) {
-	results := make([]statuspage.Result, len(g.targets))
-	var wg sync.WaitGroup
-	for i, t := range g.targets {
-		wg.Go(func() {
-			results[i] = g.source.Get(g.ctx, t)
-			if err := results[i].Err; err != nil {
-				g.logger.Debug("Page not fresh", "page", t.Name, "outcome", results[i].Outcome, "err", err)
-			}
-		})
-	}
-	wg.Wait()
+	results := g.results()
 	m := newMerger(len(g.targets))
 	for i, t := range g.targets {
 		r := results[i]
