@@ -33,12 +33,6 @@ func newDesc(name, help string, labels ...string) *prometheus.Desc {
 	return d
 }
 
-// describe returns the name and help of a Desc made by newDesc.
-func describe(d *prometheus.Desc) (name, help string) {
-	info := descs[d]
-	return info.name, info.help
-}
-
 // The known values of each state set. Order is the order of the series.
 var (
 	pageIndicators      = []string{"none", "minor", "major", "critical", "maintenance"}

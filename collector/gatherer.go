@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/statuspage-exporter/statuspage_exporter/statuspage"
@@ -61,12 +60,21 @@ func NewGatherer(ctx context.Context, source Source, targets []*statuspage.Targe
 func (g *Gatherer) Gather() ([]*dto.MetricFamily, error) {
 	results := g.results()
 	m := newMerger(len(g.targets))
+	// The health series change with every scrape; they are built here, in
+	// one builder for all pages, and lead the merged families.
+	health := newFamilyBuilder(3 * len(g.targets))
+	for i, t := range g.targets {
+		e := newEmitter(t.Name)
+		e.b = health
+		e.health(results[i])
+		e.logErrors(g.logger)
+	}
+	for _, mf := range health.build() {
+		// Built for this scrape and already holding every page: kept as is.
+		m.byName[mf.GetName()] = mf
+	}
 	for i, t := range g.targets {
 		r := results[i]
-		e := newEmitter(t.Name)
-		e.health(r)
-		e.logErrors(g.logger)
-		m.addMetrics(e.out, g.logger)
 		p, ok := r.Prepared.(*Prepared)
 		switch {
 		case ok:
@@ -103,20 +111,6 @@ func (m *merger) add(mf *dto.MetricFamily) {
 		m.byName[mf.GetName()] = have
 	}
 	have.Metric = append(have.Metric, mf.Metric...)
-}
-
-// addMetrics adds gauges built on this scrape (the health series).
-func (m *merger) addMetrics(ms []prometheus.Metric, logger *slog.Logger) {
-	for _, metric := range ms {
-		d := &dto.Metric{}
-		if err := metric.Write(d); err != nil {
-			logger.Error("Dropping invalid metric", "err", err)
-			continue
-		}
-		name, help := describe(metric.Desc())
-		typ := dto.MetricType_GAUGE
-		m.add(&dto.MetricFamily{Name: &name, Help: &help, Type: &typ, Metric: []*dto.Metric{d}})
-	}
 }
 
 func (m *merger) families() []*dto.MetricFamily {
