@@ -11,8 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/common/expfmt"
 
+	"github.com/statuspage-exporter/statuspage_exporter/collector"
 	"github.com/statuspage-exporter/statuspage_exporter/statuspage/statuspagetest"
 )
 
@@ -164,8 +166,9 @@ func BenchmarkEncodeLowerBound(b *testing.B) {
 			up := newFakeUpstream(b, statuspagetest.Options{Pages: size.pages, Shape: benchShape(size.components), Latency: benchLatency})
 			env := newScrapeEnv(b, up, time.Hour)
 			scrapeOnce(b, env.h)
-			g := concatGatherers{env.e.pagesGatherer(context.Background(), env.e.holder.Active().Targets), env.e.static}
-			mfs, err := g.Gather()
+			pages := prometheus.NewRegistry()
+			pages.MustRegister(collector.New(context.Background(), env.e.store, env.e.holder.Active().Targets, nil))
+			mfs, err := prometheus.Gatherers{pages, env.e.static}.Gather()
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -181,7 +181,7 @@ func newExporter(f *flags, logger *slog.Logger) *exporter {
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
 	selfMetrics := collector.NewExporterMetrics(static)
-	store := statuspage.NewStore(statuspage.StoreOptions{
+	store := statuspage.NewStore(statuspage.StoreOptions[*collector.Prepared]{
 		Fetcher: statuspage.Fetcher{
 			UserAgent:   exporterName + "/" + version.Version,
 			MaxBodySize: int64(f.maxBodySize),
@@ -190,8 +190,6 @@ func newExporter(f *flags, logger *slog.Logger) *exporter {
 		Logger:         logger,
 		Observer:       adhocObserver{selfMetrics},
 		Prepare:        collector.Prepare(logger),
-		// Scrapes use only the prepared families.
-		DiscardSummary: true,
 	})
 	return &exporter{
 		holder:  config.NewHolder(f.configFile),

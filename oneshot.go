@@ -16,6 +16,8 @@ import (
 	versioncollector "github.com/prometheus/client_golang/prometheus/collectors/version"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
+
+	"github.com/statuspage-exporter/statuspage_exporter/collector"
 )
 
 // oneshotFileMode lets node_exporter, which runs as another user, read the
@@ -45,9 +47,11 @@ func runOneshot(f *flags, stdout io.Writer, logger *slog.Logger) int {
 	ctx, cancel := context.WithTimeout(ctx, f.oneshotTimeout)
 	defer cancel()
 
-	build := prometheus.NewRegistry()
-	build.MustRegister(versioncollector.NewCollector(exporterName))
-	fams, gatherErr := prometheus.Gatherers{e.pagesGatherer(ctx, e.holder.Active().Targets), build}.Gather()
+	// One scrape, so the registry's checks of every series cost nothing
+	// that matters here.
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(versioncollector.NewCollector(exporterName), collector.New(ctx, e.store, e.holder.Active().Targets, logger))
+	fams, gatherErr := reg.Gather()
 	if gatherErr != nil {
 		// Gatherers still returns what it could gather; write that.
 		logger.Error("Some metrics could not be gathered", "err", gatherErr)
@@ -110,6 +114,11 @@ func writeOneshot(path string, stdout io.Writer, data []byte) error {
 // old file or the whole new one, never a part: it writes a temporary file in
 // the same directory and renames it. The temporary name does not end in
 // .prom, so node_exporter's textfile collector skips it.
+//
+// prometheus.WriteToTextfile does the same for a file, but it cannot write
+// to standard output, writes nothing at all when gathering reports an error
+// (one-shot writes what it gathered and exits 1), and does not sync the
+// file before the rename, so a crash could leave an empty file behind.
 func writeFileAtomic(path string, data []byte, perm os.FileMode) (err error) {
 	dir, base := filepath.Dir(path), filepath.Base(path)
 	tmp, err := os.CreateTemp(dir, "."+base+".*.tmp")

@@ -31,7 +31,7 @@ func (e *exporter) serveProbe(w http.ResponseWriter, r *http.Request) {
 	}
 	active := e.holder.Active()
 	if t := active.Target(target); t != nil {
-		e.serveTargets(w, r, []*statuspage.Target{t}, nil)
+		e.serveTargets(w, r, []*statuspage.Target{t}, false)
 		return
 	}
 	if !strings.Contains(target, "://") {
@@ -47,7 +47,7 @@ func (e *exporter) serveProbe(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	e.adhoc.use(t.Name, active)
-	e.serveTargets(w, r, []*statuspage.Target{t}, nil)
+	e.serveTargets(w, r, []*statuspage.Target{t}, false)
 }
 
 // adhocTargets remembers the ad-hoc targets used most recently, at most
@@ -55,14 +55,14 @@ func (e *exporter) serveProbe(w http.ResponseWriter, r *http.Request) {
 // many distinct URLs cannot grow the cache without bound.
 type adhocTargets struct {
 	max   int
-	store *statuspage.Store
+	store *pageStore
 
 	mu     sync.Mutex
 	order  *list.List // of names, most recent first
 	byName map[string]*list.Element
 }
 
-func newAdhocTargets(store *statuspage.Store, maxTargets int) *adhocTargets {
+func newAdhocTargets(store *pageStore, maxTargets int) *adhocTargets {
 	return &adhocTargets{max: maxTargets, store: store, order: list.New(), byName: map[string]*list.Element{}}
 }
 

@@ -1,11 +1,12 @@
 package main
 
 import (
-	"context"
+	"compress/gzip"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
-	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/version"
 	"github.com/prometheus/exporter-toolkit/web"
 
@@ -21,17 +23,18 @@ import (
 	"github.com/statuspage-exporter/statuspage_exporter/statuspage"
 )
 
+// pageStore caches each page's series, prepared once per fetched document.
+type pageStore = statuspage.Store[*collector.Prepared]
+
 // exporter ties the configuration, the cache and the HTTP routes together.
 type exporter struct {
 	holder  *config.Holder
-	store   *statuspage.Store
+	store   *pageStore
 	adhoc   *adhocTargets // ad-hoc /probe targets that keep cache state
 	metrics *collector.ExporterMetrics
 	logger  *slog.Logger
 	static  *prometheus.Registry
 	offset  time.Duration
-	// promOpts are the same for every scrape; only the gatherers change.
-	promOpts promhttp.HandlerOpts
 
 	reloadMu sync.Mutex
 }
@@ -64,10 +67,6 @@ func (e *exporter) reload() error {
 }
 
 func (e *exporter) routes(metricsPath string) (http.Handler, error) {
-	e.promOpts = promhttp.HandlerOpts{
-		ErrorLog:      slog.NewLogLogger(e.logger.Handler(), slog.LevelError),
-		ErrorHandling: promhttp.ContinueOnError,
-	}
 	landing, err := web.NewLandingPage(web.LandingConfig{
 		Name:        "Statuspage Exporter",
 		Description: "Prometheus exporter for Atlassian Statuspage and compatible status pages",
@@ -104,43 +103,69 @@ func (e *exporter) routes(metricsPath string) (http.Handler, error) {
 
 // serveMetrics serves every configured page plus the exporter's own metrics.
 func (e *exporter) serveMetrics(w http.ResponseWriter, r *http.Request) {
-	e.serveTargets(w, r, e.holder.Active().Targets, concatGatherers{e.static})
+	e.serveTargets(w, r, e.holder.Active().Targets, true)
 }
 
-// serveTargets gathers targets through a registry of this request only,
-// bound to the scrape's deadline, together with extra.
-func (e *exporter) serveTargets(w http.ResponseWriter, r *http.Request, targets []*statuspage.Target, extra concatGatherers) {
+// serveTargets exposes targets through a collector bound to the scrape's
+// deadline, with the exporter's own metrics when self is set.
+func (e *exporter) serveTargets(w http.ResponseWriter, r *http.Request, targets []*statuspage.Target, self bool) {
 	ctx, cancel := scrapeContext(r, e.offset)
 	defer cancel()
 	// The pages first, so the exporter's own counters include this scrape.
-	g := append(concatGatherers{e.pagesGatherer(ctx, targets)}, extra...)
-	promhttp.HandlerFor(g, e.promOpts).ServeHTTP(w, r)
-}
-
-// pagesGatherer gathers targets, waiting for their data at most until ctx is
-// done. Each call answers one scrape.
-func (e *exporter) pagesGatherer(ctx context.Context, targets []*statuspage.Target) prometheus.Gatherer {
-	return collector.NewGatherer(ctx, e.store, targets, e.logger)
-}
-
-// concatGatherers gathers each of its gatherers in turn and concatenates
-// their families. Unlike prometheus.Gatherers it does not check every
-// series again on every scrape: the pages' series were checked when their
-// documents were prepared, and the exporter's own registry checks its own.
-// The two never share a metric name (statuspage_exporter_*, go_* and
-// process_* are not page metrics).
-type concatGatherers []prometheus.Gatherer
-
-func (gs concatGatherers) Gather() ([]*dto.MetricFamily, error) {
-	var (
-		out  []*dto.MetricFamily
-		errs prometheus.MultiError
-	)
-	for _, g := range gs {
-		mfs, err := g.Gather()
-		errs.Append(err)
-		out = append(out, mfs...)
+	x := collector.Drain(collector.New(ctx, e.store, targets, e.logger))
+	var others []*dto.MetricFamily
+	if self {
+		var err error
+		if others, err = e.static.Gather(); err != nil {
+			// Gather still returns what it could; serve that, as promhttp's
+			// ContinueOnError does.
+			e.logger.Error("Gathering the exporter's own metrics failed", "err", err)
+		}
 	}
-	slices.SortStableFunc(out, func(a, b *dto.MetricFamily) int { return strings.Compare(a.GetName(), b.GetName()) })
-	return out, errs.MaybeUnwrap()
+	writeExposition(w, r, x, others, e.logger)
+}
+
+var gzipWriters = sync.Pool{New: func() any { return gzip.NewWriter(nil) }}
+
+// writeExposition answers r with x and others in the format r asks for
+// (text or protobuf, as promhttp negotiates by default), gzipped when r
+// accepts it.
+func writeExposition(w http.ResponseWriter, r *http.Request, x *collector.Exposition, others []*dto.MetricFamily, logger *slog.Logger) {
+	format := expfmt.Negotiate(r.Header)
+	w.Header().Set("Content-Type", string(format))
+	var out io.Writer = w
+	if acceptsGzip(r.Header.Get("Accept-Encoding")) {
+		w.Header().Set("Content-Encoding", "gzip")
+		gz := gzipWriters.Get().(*gzip.Writer)
+		gz.Reset(w)
+		defer func() {
+			if err := gz.Close(); err != nil {
+				logger.Debug("Writing the metrics failed", "err", err)
+			}
+			gzipWriters.Put(gz)
+		}()
+		out = gz
+	}
+	if err := x.Encode(expfmt.NewEncoder(out, format), others); err != nil {
+		// Usually the scraper gave up and closed the connection.
+		logger.Debug("Writing the metrics failed", "err", err)
+	}
+}
+
+// acceptsGzip reports whether an Accept-Encoding value accepts gzip: named,
+// and not with a quality of 0.
+func acceptsGzip(header string) bool {
+	for part := range strings.SplitSeq(header, ",") {
+		coding, params, _ := strings.Cut(part, ";")
+		if !strings.EqualFold(strings.TrimSpace(coding), "gzip") {
+			continue
+		}
+		v, ok := strings.CutPrefix(strings.TrimSpace(params), "q=")
+		if !ok {
+			return true
+		}
+		q, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+		return err == nil && q > 0
+	}
+	return false
 }

@@ -1,7 +1,8 @@
-// Package collector translates status page data into Prometheus metrics. The
-// translation functions are pure: decoded documents in, const metrics out.
-// The Collector only asks a Source for each page's data and hands the
-// translated metrics over; it performs no HTTP itself.
+// Package collector translates status page data into Prometheus metrics.
+// Each fetched document is translated once, by Prepare, into series that
+// the Collector hands over on every scrape that serves the page; the
+// Collector only asks a Source for each page's data and performs no HTTP
+// itself.
 package collector
 
 import (
@@ -10,51 +11,72 @@ import (
 	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 
 	"github.com/statuspage-exporter/statuspage_exporter/statuspage"
 )
 
-// Source answers with the current data of a page; *statuspage.Store is one.
+// Source answers with the current data of a page; a
+// *statuspage.Store[*Prepared] is one.
 type Source interface {
-	Get(ctx context.Context, t *statuspage.Target) statuspage.Result
+	Get(ctx context.Context, t *statuspage.Target) statuspage.Result[*Prepared]
 }
 
-// Collector exposes the given pages. It is built per scrape, bound to the
-// scrape's context: Collect stops waiting for pages when ctx is done and
-// reports the late ones as failed (or stale).
+// Collector exposes the given pages: the health series of every page, and
+// the data series prepared from its document when there is data to serve.
+// It is built per scrape, bound to the scrape's context: Collect gets every
+// page concurrently and stops waiting when ctx is done, reporting the late
+// pages as failed (or stale) while their fetches go on.
 //
-// Collector translates every page on every scrape and goes through a
-// registry's checks; it is the reference the faster Gatherer is tested
-// against, and the way to embed the pages in another registry.
+// /metrics, /probe and one-shot all expose pages through it; it can be
+// registered in any prometheus.Registry.
 type Collector struct {
-	scrape
-}
-
-// scrape is what Collector and Gatherer share: the pages of one scrape and
-// how long to wait for them.
-type scrape struct {
 	ctx     context.Context
 	source  Source
 	targets []*statuspage.Target
 	logger  *slog.Logger
 }
 
-func newScrape(ctx context.Context, source Source, targets []*statuspage.Target, logger *slog.Logger) scrape {
+// New returns a collector for targets, waiting on source at most until ctx
+// is done.
+func New(ctx context.Context, source Source, targets []*statuspage.Target, logger *slog.Logger) *Collector {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return scrape{ctx: ctx, source: source, targets: targets, logger: logger}
+	return &Collector{ctx: ctx, source: source, targets: targets, logger: logger}
+}
+
+// Describe sends nothing: the series depend on what the pages say, so the
+// collector is unchecked.
+func (c *Collector) Describe(chan<- *prometheus.Desc) {}
+
+// Collect gets every page concurrently and sends its series: the health
+// series, built for this scrape, then the data series, built when the
+// document was fetched.
+func (c *Collector) Collect(ch chan<- prometheus.Metric) {
+	results := c.results()
+	health := newHealth(c.targets, results)
+	for i, r := range results {
+		for j := range health.pages[i] {
+			ch <- &health.series[health.pages[i][j]]
+		}
+		if r.HasData && r.Data != nil {
+			for j := range r.Data.series {
+				ch <- &r.Data.series[j]
+			}
+		}
+	}
 }
 
 // results gets every page concurrently, in the order of the targets.
-func (s scrape) results() []statuspage.Result {
-	results := make([]statuspage.Result, len(s.targets))
+func (c *Collector) results() []statuspage.Result[*Prepared] {
+	results := make([]statuspage.Result[*Prepared], len(c.targets))
 	var wg sync.WaitGroup
-	for i, t := range s.targets {
+	for i, t := range c.targets {
 		wg.Go(func() {
-			results[i] = s.source.Get(s.ctx, t)
+			results[i] = c.source.Get(c.ctx, t)
 			if err := results[i].Err; err != nil {
-				s.logger.Debug("Page not fresh", "page", t.Name, "outcome", results[i].Outcome, "err", err)
+				c.logger.Debug("Page not fresh", "page", t.Name, "outcome", results[i].Outcome, "err", err)
 			}
 		})
 	}
@@ -62,45 +84,53 @@ func (s scrape) results() []statuspage.Result {
 	return results
 }
 
-// New returns a collector for targets, waiting on source at most until ctx
-// is done.
-func New(ctx context.Context, source Source, targets []*statuspage.Target, logger *slog.Logger) *Collector {
-	return &Collector{newScrape(ctx, source, targets, logger)}
+// health holds the series every configured page has, whatever happened:
+// statuspage_up, and when known the time of the last success and the
+// duration of the last request. They change with every scrape, so they are
+// built per scrape, in a few allocations for all pages.
+type health struct {
+	series []series
+	// pages[i] lists the indexes in series of page i's series.
+	pages [][]int
 }
 
-// Describe sends nothing: the series depend on what the pages say, so the
-// collector is unchecked.
-func (c *Collector) Describe(chan<- *prometheus.Desc) {}
+var pageLabel = "page"
 
-// Collect gets every page concurrently and sends its metrics.
-func (c *Collector) Collect(ch chan<- prometheus.Metric) {
-	for i, r := range c.results() {
-		for _, m := range Translate(c.targets[i].Name, r, c.logger) {
-			ch <- m
+func newHealth(targets []*statuspage.Target, results []statuspage.Result[*Prepared]) *health {
+	h := &health{series: make([]series, 0, 3*len(targets)), pages: make([][]int, len(targets))}
+	pairs := make([]dto.LabelPair, len(targets))
+	labels := make([]*dto.LabelPair, len(targets))
+	gauges := make([]dto.Gauge, 0, 2*len(targets))
+	floats := make([]float64, 0, 2*len(targets))
+	idx := make([]int, 0, 3*len(targets))
+	gauge := func(v float64) *dto.Gauge {
+		floats = append(floats, v)
+		gauges = append(gauges, dto.Gauge{})
+		g := &gauges[len(gauges)-1]
+		g.Value = &floats[len(floats)-1]
+		return g
+	}
+	for i, t := range targets {
+		r := &results[i]
+		pairs[i].Name, pairs[i].Value = &pageLabel, &t.Name
+		labels[i] = &pairs[i]
+		l := labels[i : i+1 : i+1]
+		start := len(idx)
+		up := gaugeZero
+		if r.Fresh {
+			up = gaugeOne
 		}
-	}
-}
-
-// Translate returns the metrics for one page's result: the health series
-// always, the data series when the result carries data.
-func Translate(page string, r statuspage.Result, logger *slog.Logger) []prometheus.Metric {
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
-	}
-	e := newEmitter(page)
-	e.health(r)
-	if r.Summary != nil {
-		e.summary(r.Summary)
-	}
-	e.logErrors(logger)
-	return e.out
-}
-
-func (e *emitter) logErrors(logger *slog.Logger) {
-	for _, err := range e.errs {
-		// Only a bug can get here (labels are sanitised); never fail the scrape for it.
-		if logger != nil {
-			logger.Error("Dropping invalid metric", "page", e.page, "err", err)
+		idx = append(idx, len(h.series))
+		h.series = append(h.series, series{fam: upFamily, labels: l, gauge: up})
+		if !r.LastSuccess.IsZero() {
+			idx = append(idx, len(h.series))
+			h.series = append(h.series, series{fam: lastSuccessFamily, labels: l, gauge: gauge(seconds(r.LastSuccess))})
 		}
+		if r.Duration > 0 {
+			idx = append(idx, len(h.series))
+			h.series = append(h.series, series{fam: fetchDurationFamily, labels: l, gauge: gauge(r.Duration.Seconds())})
+		}
+		h.pages[i] = idx[start:len(idx):len(idx)]
 	}
+	return h
 }

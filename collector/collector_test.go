@@ -12,6 +12,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
 
 	"github.com/statuspage-exporter/statuspage_exporter/collector"
 	"github.com/statuspage-exporter/statuspage_exporter/statuspage"
@@ -21,23 +22,23 @@ import (
 // answer only when the caller's context is done, like a Store whose fetch
 // outlives the scrape deadline.
 type fakeSource struct {
-	results map[string]statuspage.Result
+	results map[string]result
 	block   map[string]bool
 	// release unblocks blocked pages when the test ends, so that a Collect
 	// that ignores its context cannot leave goroutines behind.
 	release <-chan struct{}
 }
 
-func (f *fakeSource) Get(ctx context.Context, t *statuspage.Target) statuspage.Result {
+func (f *fakeSource) Get(ctx context.Context, t *statuspage.Target) result {
 	if f.block[t.Name] {
 		select {
 		case <-ctx.Done():
-			return statuspage.Result{
+			return result{
 				Err:     fmt.Errorf("scrape deadline reached before the page answered: %w", context.Cause(ctx)),
 				Outcome: statuspage.OutcomeError,
 			}
 		case <-f.release:
-			return statuspage.Result{Err: errors.New("released by test cleanup"), Outcome: statuspage.OutcomeError}
+			return result{Err: errors.New("released by test cleanup"), Outcome: statuspage.OutcomeError}
 		}
 	}
 	if r, ok := f.results[t.Name]; ok {
@@ -45,10 +46,10 @@ func (f *fakeSource) Get(ctx context.Context, t *statuspage.Target) statuspage.R
 	}
 	// A page the test did not plan for shows up as failed, failing the
 	// comparisons, rather than panicking inside Collect's goroutine.
-	return statuspage.Result{Err: errors.New("fakeSource: no result for " + t.Name), Outcome: statuspage.OutcomeError}
+	return result{Err: errors.New("fakeSource: no result for " + t.Name), Outcome: statuspage.OutcomeError}
 }
 
-func newFakeSource(t *testing.T, results map[string]statuspage.Result, block ...string) *fakeSource {
+func newFakeSource(t *testing.T, results map[string]result, block ...string) *fakeSource {
 	release := make(chan struct{})
 	t.Cleanup(func() { close(release) })
 	f := &fakeSource{results: results, block: map[string]bool{}, release: release}
@@ -102,30 +103,23 @@ func gather(t *testing.T, c prometheus.Collector) []*dto.MetricFamily {
 	return mfs
 }
 
-// impl is one way to expose pages: the reference Collector through a
-// registry, or the Gatherer over prepared data.
+// impl is one way to expose pages: the Collector through a registry, or
+// drained and encoded as the exporter's handlers do.
 type impl struct {
 	name   string
 	gather func(ctx context.Context, src collector.Source, ts []*statuspage.Target, t *testing.T) ([]*dto.MetricFamily, error)
 }
 
 var impls = []impl{
-	{"collector", func(ctx context.Context, src collector.Source, ts []*statuspage.Target, t *testing.T) ([]*dto.MetricFamily, error) {
-		reg := prometheus.NewRegistry()
+	{"registry", func(ctx context.Context, src collector.Source, ts []*statuspage.Target, t *testing.T) ([]*dto.MetricFamily, error) {
+		reg := prometheus.NewPedanticRegistry()
 		reg.MustRegister(collector.New(ctx, src, ts, testLogger(t)))
 		return reg.Gather()
 	}},
-	{"gatherer", func(ctx context.Context, src collector.Source, ts []*statuspage.Target, t *testing.T) ([]*dto.MetricFamily, error) {
-		// Gathered again through prometheus.Gatherers, which checks every
-		// series and rejects duplicates, which the Gatherer itself does not.
-		return prometheus.Gatherers{collector.NewGatherer(ctx, src, ts, testLogger(t))}.Gather()
+	{"exposition", func(ctx context.Context, src collector.Source, ts []*statuspage.Target, t *testing.T) ([]*dto.MetricFamily, error) {
+		format := expfmt.NewFormat(expfmt.TypeProtoDelim)
+		return decodeFamilies(t, expose(t, collector.New(ctx, src, ts, testLogger(t)), nil, format), format), nil
 	}},
-}
-
-// prepared returns r with its document prepared as the store would.
-func prepared(t *testing.T, page string, r statuspage.Result) statuspage.Result {
-	r.Prepared = collector.Prepare(testLogger(t))(&statuspage.Target{Name: page}, r.Summary)
-	return r
 }
 
 func upValue(t *testing.T, mfs []*dto.MetricFamily, page string) float64 {
@@ -147,21 +141,19 @@ func upValue(t *testing.T, mfs []*dto.MetricFamily, page string) float64 {
 }
 
 // TestCollectorCollect shows that one broken page costs only its own data:
-// the other pages are complete and the scrape as a whole succeeds. Both
-// implementations give every page exactly as Translate makes it alone, with
-// or without a prepared document.
+// the other pages are complete and the scrape as a whole succeeds. Through
+// a registry or drained, every page is exactly what it is alone.
 func TestCollectorCollect(t *testing.T) {
 	t.Parallel()
-	results := map[string]statuspage.Result{
-		"acme":    freshResult(decodeFile(t, summaryFixture("all_operational"))),
-		"expay":   freshResult(decodeFile(t, summaryFixture("active_incident"))),
-		"initech": freshResult(decodeFile(t, summaryFixture("groups"))),
-		"umbrella": {
-			Summary:     decodeFile(t, summaryFixture("maintenance")),
+	results := map[string]result{
+		"acme":    freshResult(t, "acme", decodeFile(t, summaryFixture("all_operational"))),
+		"expay":   freshResult(t, "expay", decodeFile(t, summaryFixture("active_incident"))),
+		"initech": freshResult(t, "initech", decodeFile(t, summaryFixture("groups"))),
+		"umbrella": withData(t, "umbrella", decodeFile(t, summaryFixture("maintenance")), result{
 			LastSuccess: time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC),
 			Err:         errors.New("request timed out"),
 			Outcome:     statuspage.OutcomeStale,
-		},
+		}),
 		"broken": {
 			Err:      &statuspage.HTTPError{StatusCode: 500},
 			Duration: 80 * time.Millisecond,
@@ -169,17 +161,10 @@ func TestCollectorCollect(t *testing.T) {
 		},
 	}
 	names := slices.Sorted(maps.Keys(results))
-	withPrepared := map[string]statuspage.Result{}
-	for name, r := range results {
-		if r.Summary != nil {
-			r = prepared(t, name, r)
-		}
-		withPrepared[name] = r
-	}
 	for _, im := range impls {
-		for _, src := range []map[string]statuspage.Result{results, withPrepared} {
-			t.Run(fmt.Sprintf("%s/prepared=%t", im.name, src["acme"].Prepared != nil), func(t *testing.T) {
-				mfs, err := im.gather(t.Context(), newFakeSource(t, src), targets(names...), t)
+		{
+			t.Run(im.name, func(t *testing.T) {
+				mfs, err := im.gather(t.Context(), newFakeSource(t, results), targets(names...), t)
 				if err != nil {
 					t.Fatalf("gather: %v", err)
 				}
@@ -188,7 +173,8 @@ func TestCollectorCollect(t *testing.T) {
 					t.Fatalf("pages %v, want %v", pages, names)
 				}
 				for _, name := range names {
-					want := seriesByPage(gather(t, metricSlice(collector.Translate(name, results[name], testLogger(t)))))[name]
+					alone := collector.New(t.Context(), newFakeSource(t, map[string]result{name: results[name]}), targets(name), testLogger(t))
+					want := seriesByPage(gather(t, alone))[name]
 					if !slices.Equal(got[name], want) {
 						t.Errorf("page %s:\n got %d series %v\nwant %d series %v", name, len(got[name]), got[name], len(want), want)
 					}
@@ -214,13 +200,13 @@ func TestCollectorCollect(t *testing.T) {
 	}
 }
 
-// TestCollectorCollectStopsAtDeadline shows that both implementations
+// TestCollectorCollectStopsAtDeadline shows that both ways
 // return when the scrape's context ends, even though a page never answers by
 // itself, and still report the pages that did answer.
 func TestCollectorCollectStopsAtDeadline(t *testing.T) {
 	t.Parallel()
-	results := map[string]statuspage.Result{
-		"acme": freshResult(decodeFile(t, summaryFixture("all_operational"))),
+	results := map[string]result{
+		"acme": freshResult(t, "acme", decodeFile(t, summaryFixture("all_operational"))),
 	}
 	for _, im := range impls {
 		t.Run(im.name, func(t *testing.T) {

@@ -23,11 +23,11 @@ func (e *emitter) components(cs []statuspage.Component) {
 		}
 		name := label(c.Name)
 		if c.Group {
-			e.stateSet(groupStatusDesc, componentStatuses, c.Status, id, name)
+			e.stateSet(groupStatusFamily, componentStatuses, c.Status, id, name)
 			continue
 		}
 		group := groups[c.GroupID]
-		e.stateSet(componentStatusDesc, componentStatuses, c.Status, id, name, group)
-		e.timestamp(componentUpdatedDesc, c.UpdatedAt.Time, id, name, group)
+		e.stateSet(componentStatusFamily, componentStatuses, c.Status, id, name, group)
+		e.timestamp(componentUpdatedFamily, c.UpdatedAt.Time, id, name, group)
 	}
 }

@@ -82,7 +82,8 @@ func TestConformance(t *testing.T) {
 			if !ok {
 				t.Errorf("no expected counts for %s: add them to the conformance table", name)
 			}
-			mfs := checkClean(t, metricSlice(collector.Translate("capture", freshResult(decodeFile(t, path)), testLogger(t))))
+			src := newFakeSource(t, map[string]result{"capture": freshResult(t, "capture", decodeFile(t, path))})
+			mfs := checkClean(t, collector.New(t.Context(), src, targets("capture"), testLogger(t)))
 
 			got := conformanceCounts{
 				components: distinct(mfs, "statuspage_component_status", "component_id", nil),

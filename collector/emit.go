@@ -1,63 +1,61 @@
 package collector
 
 import (
+	"log/slog"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/prometheus/client_golang/prometheus"
 )
 
 // maxLabelBytes bounds label values taken from upstream text. Names of a few
 // hundred characters exist; longer ones only cost memory in every TSDB.
 const maxLabelBytes = 512
 
-// emitter collects the metrics of one page. Errors from NewConstMetric are
-// kept rather than panicking or failing the scrape.
+// emitter translates one page's document into a builder. Errors are kept
+// rather than panicking or failing the scrape.
 type emitter struct {
-	page string
-	out  []prometheus.Metric
+	b    *builder
 	errs []error
-	// b, when set, receives the samples instead of out.
-	b *familyBuilder
 }
 
-func newEmitter(page string) *emitter {
-	return &emitter{page: page}
+func newEmitter(b *builder) *emitter {
+	return &emitter{b: b}
 }
 
-// gauge emits one sample; labels follow the page label in desc order.
-func (e *emitter) gauge(desc *prometheus.Desc, v float64, labels ...string) {
-	if e.b != nil {
-		if err := e.b.add(desc, v, e.page, labels...); err != nil {
-			e.errs = append(e.errs, err)
-		}
-		return
-	}
-	m, err := prometheus.NewConstMetric(desc, prometheus.GaugeValue, v, append([]string{e.page}, labels...)...)
-	if err != nil {
+// gauge emits one sample; labels follow the page label in f's order.
+func (e *emitter) gauge(f *family, v float64, labels ...string) {
+	if err := e.b.add(f, v, labels...); err != nil {
 		e.errs = append(e.errs, err)
-		return
 	}
-	e.out = append(e.out, m)
+}
+
+func (e *emitter) logErrors(logger *slog.Logger) {
+	for _, err := range e.errs {
+		// Only a bug can get here (labels are sanitised); never fail the scrape for it.
+		logger.Error("Dropping invalid metric", "page", e.b.page, "err", err)
+	}
 }
 
 // timestamp emits t in seconds, nothing when t is unknown.
-func (e *emitter) timestamp(desc *prometheus.Desc, t time.Time, labels ...string) {
+func (e *emitter) timestamp(f *family, t time.Time, labels ...string) {
 	if t.IsZero() {
 		return
 	}
-	// Millisecond precision is what Statuspage sends; it also keeps the
-	// printed value short.
-	e.gauge(desc, float64(t.UnixMilli())/1e3, labels...)
+	e.gauge(f, seconds(t), labels...)
+}
+
+// seconds is t as a Unix time in seconds. Millisecond precision is what
+// Statuspage sends; it also keeps the printed value short.
+func seconds(t time.Time) float64 {
+	return float64(t.UnixMilli()) / 1e3
 }
 
 // stateSet emits one series per known state, 1 for current and 0 for the
 // rest, with the state as the last label. A current value outside known gets
 // a series of its own so that new upstream vocabulary is visible. Nothing is
 // emitted when upstream gave no value.
-func (e *emitter) stateSet(desc *prometheus.Desc, known []string, current string, labels ...string) {
+func (e *emitter) stateSet(f *family, known []string, current string, labels ...string) {
 	current = label(current)
 	if current == "" {
 		return
@@ -71,11 +69,11 @@ func (e *emitter) stateSet(desc *prometheus.Desc, known []string, current string
 			v, found = 1, true
 		}
 		labels[last] = state
-		e.gauge(desc, v, labels...)
+		e.gauge(f, v, labels...)
 	}
 	if !found {
 		labels[last] = current
-		e.gauge(desc, 1, labels...)
+		e.gauge(f, 1, labels...)
 	}
 }
 

@@ -7,7 +7,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/statuspage-exporter/statuspage_exporter/statuspage"
@@ -105,17 +104,18 @@ func abbrev(s string) string {
 	return s[:20] + "…" + s[len(s)-20:]
 }
 
-var testStateDesc = prometheus.NewDesc("test_state", "A state set under test.", []string{"page", "id", "state"}, nil)
+var testStateFamily = newFamily("test_state", "A state set under test.", "id", "state")
 
 type sample struct {
 	labels map[string]string
 	value  float64
 }
 
-func samples(t *testing.T, ms []prometheus.Metric) []sample {
+// samples finishes b and returns its series as labels and values.
+func samples(t *testing.T, b *builder) []sample {
 	t.Helper()
-	out := make([]sample, 0, len(ms))
-	for _, m := range ms {
+	var out []sample
+	for _, m := range b.finish() {
 		var pb dto.Metric
 		if err := m.Write(&pb); err != nil {
 			t.Fatalf("write metric: %v", err)
@@ -146,12 +146,12 @@ func TestStateSet(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			e := newEmitter("acme")
-			e.stateSet(testStateDesc, known, tc.current, "cmp1")
+			e := newEmitter(newBuilder("acme", 8))
+			e.stateSet(testStateFamily, known, tc.current, "cmp1")
 			if len(e.errs) > 0 {
 				t.Fatalf("errors: %v", e.errs)
 			}
-			got := samples(t, e.out)
+			got := samples(t, e.b)
 			if len(got) != len(tc.want) {
 				t.Fatalf("got %d series, want %d", len(got), len(tc.want))
 			}
@@ -176,14 +176,13 @@ func TestStateSet(t *testing.T) {
 
 func TestTimestamp(t *testing.T) {
 	t.Parallel()
-	desc := prometheus.NewDesc("test_timestamp_seconds", "A time under test.", []string{"page"}, nil)
-	e := newEmitter("acme")
-	e.timestamp(desc, time.Time{})
-	if len(e.out) != 0 {
-		t.Fatalf("zero time emitted %d series, want none", len(e.out))
+	e := newEmitter(newBuilder("acme", 1))
+	e.timestamp(pageUpdatedFamily, time.Time{})
+	if len(e.b.specs) != 0 {
+		t.Fatalf("zero time emitted %d series, want none", len(e.b.specs))
 	}
-	e.timestamp(desc, time.Date(2026, 3, 10, 18, 2, 18, 733_999_999, time.UTC))
-	got := samples(t, e.out)
+	e.timestamp(pageUpdatedFamily, time.Date(2026, 3, 10, 18, 2, 18, 733_999_999, time.UTC))
+	got := samples(t, e.b)
 	if len(got) != 1 || got[0].value != 1773165738.733 {
 		t.Fatalf("got %+v, want one sample 1773165738.733", got)
 	}
@@ -209,24 +208,12 @@ func TestDuplicateIDsAfterSanitising(t *testing.T) {
 			{ID: " mnt1", Name: "Second", Status: "in_progress"},
 		},
 	}
-	e := newEmitter("acme")
+	e := newEmitter(newBuilder("acme", 32))
 	e.summary(s)
-	seen := map[string]bool{}
-	for _, m := range e.out {
-		var pb dto.Metric
-		if err := m.Write(&pb); err != nil {
-			t.Fatal(err)
-		}
-		key := m.Desc().String()
-		for _, lp := range pb.GetLabel() {
-			key += "|" + lp.GetName() + "=" + lp.GetValue()
-		}
-		if seen[key] {
-			t.Errorf("duplicate series: %s", key)
-		}
-		seen[key] = true
+	if len(e.errs) > 0 {
+		t.Errorf("the builder refused series (duplicates): %v", e.errs)
 	}
-	for _, smp := range samples(t, e.out) {
+	for _, smp := range samples(t, e.b) {
 		if smp.labels["status"] == "major_outage" && smp.value == 1 {
 			t.Errorf("the second occurrence of cmp1 won: %v", smp.labels)
 		}

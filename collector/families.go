@@ -1,177 +1,130 @@
 package collector
 
 import (
-	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 )
 
-// familyBuilder builds a page's metric families directly, without const
-// metrics and a registry, so that what repeats is stored once: a label pair
-// (the page, a component's id, name and group, a state name) is shared by
-// every series that carries it, and the values 0 and 1 by every series
-// that has them. Families live as long as the page's document is cached,
-// so this is most of the exporter's memory. Nothing built here is modified
-// after build returns.
-type familyBuilder struct {
-	families map[*prometheus.Desc]*dto.MetricFamily
-	order    []*prometheus.Desc
-	pairs    map[[2]string]*dto.LabelPair
-	// series holds the label pairs of every series so far: the duplicate
-	// check a registry would make, made once per document. Pairs are
-	// interned, so equal pointers mean equal labels.
-	series map[seriesKey]struct{}
-	// metrics and labels are slabs the series are cut from: a few
-	// allocations per document instead of two per series, and a page's
-	// series side by side in memory.
-	metrics  []dto.Metric
-	labels   []*dto.LabelPair
-	pairSlab []dto.LabelPair
-	values   []string
-	gauges   []dto.Gauge
-	floats   []float64
-	// prev are the values and pairs of the last series, by label position:
-	// consecutive series (a state set) mostly repeat them.
-	prevNames, prevValues []string
-	prevPairs             []*dto.LabelPair
+const namespace = "statuspage"
+
+// family is one of the page metric families: its Desc for registries, and
+// what a Desc does not give back, for building series without a registry.
+type family struct {
+	desc       *prometheus.Desc
+	name, help string
+	labels     []string // page first, then as given to newFamily
+	sorted     []int    // indexes into labels, in label name order
+	index      int      // position in families
 }
 
-// maxLabels bounds the labels of any metric here (page_info has five).
-const maxLabels = 6
+// families holds every page metric family, sorted by name once the package
+// is initialised, and is only read afterwards.
+var families []*family
 
-type seriesKey struct {
-	desc  *prometheus.Desc
-	pairs [maxLabels]*dto.LabelPair
+func newFamily(name, help string, labels ...string) *family {
+	labels = append([]string{"page"}, labels...)
+	f := &family{
+		desc:   prometheus.NewDesc(namespace+"_"+name, help, labels, nil),
+		name:   namespace + "_" + name,
+		help:   help,
+		labels: labels,
+	}
+	for i := range labels {
+		f.sorted = append(f.sorted, i)
+	}
+	slices.SortFunc(f.sorted, func(a, b int) int { return strings.Compare(labels[a], labels[b]) })
+	families = append(families, f)
+	return f
 }
 
+func init() {
+	slices.SortFunc(families, func(a, b *family) int { return strings.Compare(a.name, b.name) })
+	for i, f := range families {
+		f.index = i
+	}
+}
+
+// The known values of each state set. Order is the order of the series.
+var (
+	pageIndicators      = []string{"none", "minor", "major", "critical", "maintenance"}
+	componentStatuses   = []string{"operational", "degraded_performance", "partial_outage", "major_outage", "under_maintenance"}
+	incidentStatuses    = []string{"investigating", "identified", "monitoring", "resolved", "postmortem"}
+	impacts             = []string{"none", "minor", "major", "critical", "maintenance"}
+	maintenanceStatuses = []string{"scheduled", "in_progress", "verifying", "completed"}
+)
+
+var (
+	upFamily = newFamily("up",
+		"1 if the data for this page comes from a fetch that succeeded within cache_ttl, else 0.")
+	lastSuccessFamily = newFamily("last_success_timestamp_seconds",
+		"Unix time when the exposed data of this page was fetched.")
+	fetchDurationFamily = newFamily("fetch_duration_seconds",
+		"Duration of the upstream request behind the current data, or of the last failed try.")
+
+	pageInfoFamily = newFamily("page_info",
+		"Information about the status page, always 1.", "page_id", "name", "url", "time_zone")
+	pageUpdatedFamily = newFamily("page_updated_timestamp_seconds",
+		"Unix time the status page was last updated.")
+	pageStatusFamily = newFamily("page_status",
+		"Overall status indicator of the page: 1 for the current indicator, 0 for the others.", "indicator")
+
+	componentStatusFamily = newFamily("component_status",
+		"Status of a component: 1 for the current status, 0 for the others.",
+		"component_id", "component", "group", "status")
+	componentUpdatedFamily = newFamily("component_updated_timestamp_seconds",
+		"Unix time a component was last updated.", "component_id", "component", "group")
+	groupStatusFamily = newFamily("component_group_status",
+		"Status of a component group as the page rolls it up: 1 for the current status, 0 for the others.",
+		"group_id", "group", "status")
+
+	incidentInfoFamily = newFamily("incident_info",
+		"An unresolved incident, always 1.", "incident_id", "name", "shortlink")
+	incidentStatusFamily = newFamily("incident_status",
+		"Status of an unresolved incident: 1 for the current status, 0 for the others.", "incident_id", "status")
+	incidentImpactFamily = newFamily("incident_impact",
+		"Impact of an unresolved incident: 1 for the current impact, 0 for the others.", "incident_id", "impact")
+	incidentStartedFamily = newFamily("incident_started_timestamp_seconds",
+		"Unix time an incident started.", "incident_id")
+	incidentUpdatedFamily = newFamily("incident_updated_timestamp_seconds",
+		"Unix time an incident was last updated.", "incident_id")
+	incidentComponentFamily = newFamily("incident_affected_component_info",
+		"A component affected by an unresolved incident, always 1.", "incident_id", "component_id", "component")
+
+	maintenanceInfoFamily = newFamily("maintenance_info",
+		"An upcoming or active scheduled maintenance, always 1.", "maintenance_id", "name", "shortlink")
+	maintenanceStatusFamily = newFamily("maintenance_status",
+		"Status of a scheduled maintenance: 1 for the current status, 0 for the others.", "maintenance_id", "status")
+	maintenanceStartFamily = newFamily("maintenance_scheduled_start_timestamp_seconds",
+		"Unix time a maintenance is scheduled to start.", "maintenance_id")
+	maintenanceEndFamily = newFamily("maintenance_scheduled_end_timestamp_seconds",
+		"Unix time a maintenance is scheduled to end.", "maintenance_id")
+	maintenanceComponentFamily = newFamily("maintenance_affected_component_info",
+		"A component affected by a scheduled maintenance, always 1.", "maintenance_id", "component_id", "component")
+)
+
+// Label names of the state sets, and label pairs for their known states,
+// shared by every page: most series of a state set carry one of these.
 var (
 	gaugeZero = &dto.Gauge{Value: new(0.0)}
 	gaugeOne  = &dto.Gauge{Value: new(1.0)}
 	typeGauge = dto.MetricType_GAUGE.Enum()
+
+	knownPairs = map[[2]string]*dto.LabelPair{}
 )
 
-// newFamilyBuilder returns a builder sized for about n series; more only
-// cost another slab.
-func newFamilyBuilder(n int) *familyBuilder {
-	n = max(n, 16)
-	return &familyBuilder{
-		families: make(map[*prometheus.Desc]*dto.MetricFamily, 24),
-		pairs:    make(map[[2]string]*dto.LabelPair, n/2),
-		series:   make(map[seriesKey]struct{}, n),
-		metrics:  make([]dto.Metric, 0, n),
-		labels:   make([]*dto.LabelPair, 0, n*4),
-	}
-}
-
-// newMetric cuts a series with room for n labels from the slabs. A full
-// slab is replaced, never grown: the series cut from it are in use.
-func (b *familyBuilder) newMetric(n int) *dto.Metric {
-	if len(b.metrics) == cap(b.metrics) {
-		b.metrics = make([]dto.Metric, 0, max(64, cap(b.metrics)/2))
-	}
-	b.metrics = b.metrics[:len(b.metrics)+1]
-	m := &b.metrics[len(b.metrics)-1]
-	if len(b.labels)+n > cap(b.labels) {
-		b.labels = make([]*dto.LabelPair, 0, max(256, cap(b.labels)/2))
-	}
-	l := len(b.labels)
-	b.labels = b.labels[:l+n]
-	m.Label = b.labels[l : l+n : l+n]
-	return m
-}
-
-// pair returns the interned label pair; name points into the static
-// descInfo, so only the value is stored per pair.
-func (b *familyBuilder) pair(name *string, value string) *dto.LabelPair {
-	k := [2]string{*name, value}
-	p, ok := b.pairs[k]
-	if !ok {
-		if len(b.pairSlab) == cap(b.pairSlab) {
-			b.pairSlab = make([]dto.LabelPair, 0, 64)
-			b.values = make([]string, 0, 64)
+func init() {
+	for name, states := range map[string][][]string{
+		"indicator": {pageIndicators},
+		"impact":    {impacts},
+		"status":    {componentStatuses, incidentStatuses, maintenanceStatuses},
+	} {
+		for _, set := range states {
+			for _, state := range set {
+				knownPairs[[2]string{name, state}] = &dto.LabelPair{Name: new(name), Value: new(state)}
+			}
 		}
-		b.values = append(b.values, value)
-		b.pairSlab = b.pairSlab[:len(b.pairSlab)+1]
-		p = &b.pairSlab[len(b.pairSlab)-1]
-		p.Name, p.Value = name, &b.values[len(b.values)-1]
-		b.pairs[k] = p
 	}
-	return p
-}
-
-// gauge returns a gauge of value v: the shared ones for 0 and 1, else one
-// cut from a slab.
-func (b *familyBuilder) gauge(v float64) *dto.Gauge {
-	switch v {
-	case 0:
-		return gaugeZero
-	case 1:
-		return gaugeOne
-	}
-	if len(b.gauges) == cap(b.gauges) {
-		b.gauges = make([]dto.Gauge, 0, 32)
-		b.floats = make([]float64, 0, 32)
-	}
-	b.floats = append(b.floats, v)
-	b.gauges = b.gauges[:len(b.gauges)+1]
-	g := &b.gauges[len(b.gauges)-1]
-	g.Value = &b.floats[len(b.floats)-1]
-	return g
-}
-
-// add appends a gauge sample with labels page and then values, in desc
-// order. Label values must be valid already (see label).
-func (b *familyBuilder) add(desc *prometheus.Desc, v float64, page string, values ...string) error {
-	info := descs[desc]
-	if info == nil || len(values)+1 != len(info.labels) || len(info.labels) > maxLabels {
-		return fmt.Errorf("metric %v: %d label values for its labels", desc, len(values)+1)
-	}
-	m := b.newMetric(len(info.labels))
-	key := seriesKey{desc: desc}
-	for i, j := range info.sorted {
-		value := page
-		if j > 0 {
-			value = values[j-1]
-		}
-		name := &info.labels[j]
-		var p *dto.LabelPair
-		if i < len(b.prevPairs) && b.prevNames[i] == *name && b.prevValues[i] == value {
-			p = b.prevPairs[i]
-		} else {
-			p = b.pair(name, value)
-		}
-		m.Label[i], key.pairs[i] = p, p
-	}
-	if _, dup := b.series[key]; dup {
-		// The slot cut for m stays unused; this only happens on a bug.
-		return fmt.Errorf("metric %s: duplicate series %q", info.name, append([]string{page}, values...))
-	}
-	b.series[key] = struct{}{}
-	b.prevPairs = m.Label
-	b.prevNames, b.prevValues = b.prevNames[:0], b.prevValues[:0]
-	for _, p := range m.Label {
-		b.prevNames = append(b.prevNames, p.GetName())
-		b.prevValues = append(b.prevValues, p.GetValue())
-	}
-	m.Gauge = b.gauge(v)
-	mf := b.families[desc]
-	if mf == nil {
-		mf = &dto.MetricFamily{Name: &info.name, Help: &info.help, Type: typeGauge}
-		b.families[desc] = mf
-		b.order = append(b.order, desc)
-	}
-	mf.Metric = append(mf.Metric, m)
-	return nil
-}
-
-// build returns the families in the order they were first added.
-func (b *familyBuilder) build() []*dto.MetricFamily {
-	out := make([]*dto.MetricFamily, 0, len(b.order))
-	for _, d := range b.order {
-		mf := b.families[d]
-		mf.Metric = mf.Metric[:len(mf.Metric):len(mf.Metric)]
-		out = append(out, mf)
-	}
-	return out
 }

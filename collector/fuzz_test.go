@@ -23,13 +23,14 @@ import (
 	"github.com/statuspage-exporter/statuspage_exporter/statuspage"
 )
 
-// FuzzTranslate feeds arbitrary bodies through what a scrape does with a
-// page's answer: Decode, then Translate as fresh and as stale data. Whatever
+// FuzzTranslate feeds arbitrary bodies through what a fetch and a scrape do
+// with a page's answer: Decode, Prepare, then Collect as fresh and as stale
+// data. Whatever
 // the page sends, the output must gather through a pedantic registry (no
 // duplicate series, labels consistent with their descriptors), pass promlint,
-// survive a round trip through the text format, and drop no metric. The
-// production path, Prepare once per fetch and the Gatherer per scrape, must
-// expose exactly what the reference Translate does.
+// survive a round trip through the text format, and drop no metric; and
+// the exposition the handlers serve must be exactly what the registry
+// gathers.
 //
 // Seeds are every fixture in testdata/summary; crashers found by longer runs
 // are kept in testdata/fuzz/FuzzTranslate.
@@ -70,34 +71,28 @@ func FuzzTranslate(f *testing.F) {
 			t.Fatal("Decode accepted a document that names no page")
 		}
 		fetched := time.Date(2026, 3, 10, 18, 30, 0, 0, time.UTC)
-		results := map[string]statuspage.Result{
-			"fresh": {Summary: s, Fresh: true, LastSuccess: fetched, Duration: time.Second, Outcome: statuspage.OutcomeMiss},
-			"stale": {Summary: s, LastSuccess: fetched, Duration: time.Second, Err: errors.New("unexpected HTTP status 500"), Outcome: statuspage.OutcomeStale},
+		base := map[string]result{
+			"fresh": {Fresh: true, LastSuccess: fetched, Duration: time.Second, Outcome: statuspage.OutcomeMiss},
+			"stale": {LastSuccess: fetched, Duration: time.Second, Err: errors.New("unexpected HTTP status 500"), Outcome: statuspage.OutcomeStale},
 		}
-		for name, r := range results {
+		for name, r := range base {
 			logs := &errorLog{}
-			ms := collector.Translate("fuzz", r, slog.New(logs))
-			if msg := logs.String(); msg != "" {
-				t.Fatalf("%s: Translate dropped metrics: %s", name, msg)
-			}
-			want := checkExposition(t, name, describedSlice(ms))
-
-			// The production path: the store keeps only the prepared data.
-			r.Prepared = collector.Prepare(slog.New(logs))(&statuspage.Target{Name: "fuzz"}, s)
-			r.Summary = nil
-			g := collector.NewGatherer(t.Context(), newFakeSource(t, map[string]statuspage.Result{"fuzz": r}),
-				[]*statuspage.Target{{Name: "fuzz"}}, slog.New(logs))
-			// prometheus.Gatherers checks every series and rejects
-			// duplicates, which the Gatherer itself does not.
-			fams, err := prometheus.Gatherers{g}.Gather()
+			p, err := collector.Prepare(slog.New(logs))(&statuspage.Target{Name: "fuzz"}, s)
 			if err != nil {
-				t.Fatalf("%s: the prepared families do not gather: %v", name, err)
+				t.Fatalf("%s: prepare: %v", name, err)
 			}
 			if msg := logs.String(); msg != "" {
-				t.Fatalf("%s: Prepare or the Gatherer dropped metrics: %s", name, msg)
+				t.Fatalf("%s: Prepare dropped metrics: %s", name, msg)
 			}
-			if got := encodeText(t, fams); got != want {
-				t.Fatalf("%s: the Gatherer exposes\n%s\nwhere Translate exposes\n%s", name, got, want)
+			r.Data, r.HasData = p, true
+			c := collector.New(t.Context(), newFakeSource(t, map[string]result{"fuzz": r}), targets("fuzz"), slog.New(logs))
+			want := checkExposition(t, name, c)
+			// What the handlers serve must be exactly what the registry
+			// gathers, in every format.
+			for _, format := range exposeFormats {
+				if got := sortedLines(t, decodeFamilies(t, expose(t, c, nil, format), format)); got != sortedLines(t, gatherPedantic(t, c)) {
+					t.Fatalf("%s: the %s exposition\n%s\ndiffers from the registry's\n%s", name, format, got, want)
+				}
 			}
 		}
 	})
@@ -161,26 +156,6 @@ func checkExposition(t *testing.T, name string, c prometheus.Collector) string {
 		t.Fatalf("%s: %d families gathered, %d parsed back", name, len(fams), len(back))
 	}
 	return encodeText(t, fams)
-}
-
-// describedSlice hands over translated metrics and describes them, so that
-// a pedantic registry checks each metric against its descriptor.
-type describedSlice []prometheus.Metric
-
-func (s describedSlice) Describe(ch chan<- *prometheus.Desc) {
-	seen := map[*prometheus.Desc]bool{}
-	for _, m := range s {
-		if d := m.Desc(); !seen[d] {
-			seen[d] = true
-			ch <- d
-		}
-	}
-}
-
-func (s describedSlice) Collect(ch chan<- prometheus.Metric) {
-	for _, m := range s {
-		ch <- m
-	}
 }
 
 // errorLog records error-level log lines: Translate logs one exactly when it

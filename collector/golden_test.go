@@ -31,18 +31,6 @@ var (
 	fetchDuration = 250 * time.Millisecond
 )
 
-// metricSlice hands over already translated metrics. It describes nothing,
-// like collector.Collector, because the series depend on the document.
-type metricSlice []prometheus.Metric
-
-func (metricSlice) Describe(chan<- *prometheus.Desc) {}
-
-func (s metricSlice) Collect(ch chan<- prometheus.Metric) {
-	for _, m := range s {
-		ch <- m
-	}
-}
-
 // testLogger fails the test on error logs: Translate logs an error exactly
 // when it drops a metric, and a dropped series must not go unnoticed.
 func testLogger(t *testing.T) *slog.Logger {
@@ -79,14 +67,23 @@ func decodeFile(t *testing.T, path string) *statuspage.Summary {
 	return s
 }
 
-func freshResult(s *statuspage.Summary) statuspage.Result {
-	return statuspage.Result{
-		Summary:     s,
-		Fresh:       true,
-		LastSuccess: fetchedAt,
-		Duration:    fetchDuration,
-		Outcome:     statuspage.OutcomeHit,
+// result is what the store gives the collector for a page.
+type result = statuspage.Result[*collector.Prepared]
+
+// withData returns r carrying s, prepared for page as the store does.
+func withData(t *testing.T, page string, s *statuspage.Summary, r result) result {
+	t.Helper()
+	p, err := collector.Prepare(testLogger(t))(&statuspage.Target{Name: page}, s)
+	if err != nil {
+		t.Fatalf("prepare: %v", err)
 	}
+	r.Data, r.HasData = p, true
+	return r
+}
+
+// freshResult is s as fresh data of page.
+func freshResult(t *testing.T, page string, s *statuspage.Summary) result {
+	return withData(t, page, s, result{Fresh: true, LastSuccess: fetchedAt, Duration: fetchDuration, Outcome: statuspage.OutcomeHit})
 }
 
 func summaryFixture(name string) string {
@@ -97,35 +94,34 @@ func TestTranslateGolden(t *testing.T) {
 	t.Parallel()
 	type testCase struct {
 		name   string
-		result func(t *testing.T) statuspage.Result
+		result func(t *testing.T, page string) result
 	}
 	var cases []testCase
 	for _, name := range []string{
 		"all_operational", "active_incident", "maintenance", "groups", "incident_io",
 		"unknown_enums", "edge_values", "null_fields",
 	} {
-		cases = append(cases, testCase{name, func(t *testing.T) statuspage.Result {
-			return freshResult(decodeFile(t, summaryFixture(name)))
+		cases = append(cases, testCase{name, func(t *testing.T, page string) result {
+			return freshResult(t, page, decodeFile(t, summaryFixture(name)))
 		}})
 	}
 	cases = append(cases,
 		// The first fetch failed: nothing is known but that the page is down.
-		testCase{"health_first_fetch_failed", func(*testing.T) statuspage.Result {
-			return statuspage.Result{Err: errors.New("connection refused"), Outcome: statuspage.OutcomeError}
+		testCase{"health_first_fetch_failed", func(*testing.T, string) result {
+			return result{Err: errors.New("connection refused"), Outcome: statuspage.OutcomeError}
 		}},
 		// The refresh failed within max_stale: the old data stays, with up 0.
-		testCase{"health_stale", func(t *testing.T) statuspage.Result {
-			return statuspage.Result{
-				Summary:     decodeFile(t, summaryFixture("all_operational")),
+		testCase{"health_stale", func(t *testing.T, page string) result {
+			return withData(t, page, decodeFile(t, summaryFixture("all_operational")), result{
 				LastSuccess: fetchedAt,
 				Duration:    10 * time.Second,
 				Err:         errors.New("request timed out"),
 				Outcome:     statuspage.OutcomeStale,
-			}
+			})
 		}},
 		// The last good data is older than max_stale: health series only.
-		testCase{"health_expired", func(*testing.T) statuspage.Result {
-			return statuspage.Result{
+		testCase{"health_expired", func(*testing.T, string) result {
+			return result{
 				LastSuccess: fetchedAt,
 				Duration:    1500 * time.Millisecond,
 				Err:         &statuspage.HTTPError{StatusCode: 503},
@@ -137,7 +133,8 @@ func TestTranslateGolden(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			c := metricSlice(collector.Translate(tc.name, tc.result(t), testLogger(t)))
+			src := newFakeSource(t, map[string]result{tc.name: tc.result(t, tc.name)})
+			c := collector.New(t.Context(), src, targets(tc.name), testLogger(t))
 			golden := filepath.Join("..", "testdata", "golden", tc.name+".metrics")
 			if *update {
 				if err := os.WriteFile(golden, formatText(t, c), 0o644); err != nil {
@@ -148,23 +145,17 @@ func TestTranslateGolden(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%v (run with -update to create it)", err)
 			}
+			// CollectAndCompare registers c in a pedantic registry.
 			if err := testutil.CollectAndCompare(c, bytes.NewReader(want)); err != nil {
 				t.Errorf("output differs from %s (run with -update if the change is intended):\n%v", golden, err)
 			}
 			checkClean(t, c)
-			// The scrape path: the document prepared once, then gathered.
-			r := tc.result(t)
-			if r.Summary != nil {
-				r = prepared(t, tc.name, r)
-			}
-			g := collector.NewGatherer(t.Context(), newFakeSource(t, map[string]statuspage.Result{tc.name: r}), targets(tc.name), testLogger(t))
-			// Through prometheus.Gatherers, which sorts the series as the
-			// golden files are and rejects duplicates and invalid series.
-			if err := testutil.GatherAndCompare(prometheus.Gatherers{g}, bytes.NewReader(want)); err != nil {
-				t.Errorf("Gatherer output differs from %s:\n%v", golden, err)
-			}
-			if problems, err := testutil.GatherAndLint(g); err != nil || len(problems) > 0 {
-				t.Errorf("Gatherer output: lint %v, %v", problems, err)
+			// What the exporter's handlers serve: Collect drained and
+			// encoded without a registry.
+			for _, format := range exposeFormats {
+				if got := sortedLines(t, decodeFamilies(t, expose(t, c, nil, format), format)); got != sortedLines(t, gatherPedantic(t, c)) {
+					t.Errorf("%s: the exposition differs from the pedantic registry's:\n%s\nwant\n%s", format, got, sortedLines(t, gatherPedantic(t, c)))
+				}
 			}
 		})
 	}

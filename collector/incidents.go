@@ -1,10 +1,6 @@
 package collector
 
-import (
-	"github.com/prometheus/client_golang/prometheus"
-
-	"github.com/statuspage-exporter/statuspage_exporter/statuspage"
-)
+import "github.com/statuspage-exporter/statuspage_exporter/statuspage"
 
 // incidents emits the unresolved incidents. Mutable attributes (status,
 // impact) are separate series keyed by the id, so an alert on an incident
@@ -17,12 +13,12 @@ func (e *emitter) incidents(is []statuspage.Incident) {
 		if !seen.add(id) {
 			continue
 		}
-		e.gauge(incidentInfoDesc, 1, id, label(in.Name), label(in.Shortlink))
-		e.stateSet(incidentStatusDesc, incidentStatuses, in.Status, id)
-		e.stateSet(incidentImpactDesc, impacts, in.Impact, id)
-		e.timestamp(incidentStartedDesc, in.Started(), id)
-		e.timestamp(incidentUpdatedDesc, in.UpdatedAt.Time, id)
-		e.affected(incidentComponentDesc, id, in.Components)
+		e.gauge(incidentInfoFamily, 1, id, label(in.Name), label(in.Shortlink))
+		e.stateSet(incidentStatusFamily, incidentStatuses, in.Status, id)
+		e.stateSet(incidentImpactFamily, impacts, in.Impact, id)
+		e.timestamp(incidentStartedFamily, in.Started(), id)
+		e.timestamp(incidentUpdatedFamily, in.UpdatedAt.Time, id)
+		e.affected(incidentComponentFamily, id, in.Components)
 	}
 }
 
@@ -35,23 +31,23 @@ func (e *emitter) maintenances(ms []statuspage.Maintenance) {
 		if !seen.add(id) {
 			continue
 		}
-		e.gauge(maintenanceInfoDesc, 1, id, label(m.Name), label(m.Shortlink))
-		e.stateSet(maintenanceStatusDesc, maintenanceStatuses, m.Status, id)
-		e.timestamp(maintenanceStartDesc, m.ScheduledFor.Time, id)
-		e.timestamp(maintenanceEndDesc, m.ScheduledUntil.Time, id)
-		e.affected(maintenanceComponentDesc, id, m.Components)
+		e.gauge(maintenanceInfoFamily, 1, id, label(m.Name), label(m.Shortlink))
+		e.stateSet(maintenanceStatusFamily, maintenanceStatuses, m.Status, id)
+		e.timestamp(maintenanceStartFamily, m.ScheduledFor.Time, id)
+		e.timestamp(maintenanceEndFamily, m.ScheduledUntil.Time, id)
+		e.affected(maintenanceComponentFamily, id, m.Components)
 	}
 }
 
 // affected emits one info series per distinct component of an incident or
 // maintenance.
-func (e *emitter) affected(desc *prometheus.Desc, id string, cs []statuspage.AffectedComponent) {
+func (e *emitter) affected(f *family, id string, cs []statuspage.AffectedComponent) {
 	seen := make(idSet, len(cs))
 	for _, c := range cs {
 		cid := label(c.ID)
 		if !seen.add(cid) {
 			continue
 		}
-		e.gauge(desc, 1, id, cid, label(c.Name))
+		e.gauge(f, 1, id, cid, label(c.Name))
 	}
 }

@@ -49,32 +49,26 @@ const (
 // Outcomes lists every Outcome, for initialising counters.
 var Outcomes = []Outcome{OutcomeHit, OutcomeMiss, OutcomeShared, OutcomeStale, OutcomeError}
 
-// Result is what a scrape gets for one page.
-type Result struct {
-	// Summary is the data to expose, nil when there is none younger than
-	// MaxStale. Never modify it: it is shared by every scrape.
-	Summary *Summary
-	// Fresh is true when Summary comes from a fetch that succeeded within
-	// CacheTTL. A false Fresh with a non-nil Summary is stale data.
+// Result is what a scrape gets for one page. P is what the store's Prepare
+// made of the page's document.
+type Result[P any] struct {
+	// Data is the prepared document to expose; the zero P when there is
+	// none younger than MaxStale. Never modify it: it is shared by every
+	// scrape.
+	Data P
+	// HasData says whether Data holds a prepared document, fresh or stale.
+	HasData bool
+	// Fresh is true when Data comes from a fetch that succeeded within
+	// CacheTTL. A false Fresh with HasData is stale data.
 	Fresh bool
 	// LastSuccess is when the last good data was fetched; zero before the
 	// first success.
 	LastSuccess time.Time
-	// Duration is that of the request behind Summary, or of the last failed try.
+	// Duration is that of the request behind Data, or of the last failed try.
 	Duration time.Duration
 	// Err says why the data is not fresh; nil when Fresh.
 	Err     error
 	Outcome Outcome
-	// Prepared is what StoreOptions.Prepare made of the data, nil when there
-	// is no data or no Prepare. Shared like Summary. With
-	// StoreOptions.DiscardSummary, Prepared carries the data and Summary is
-	// nil.
-	Prepared any
-}
-
-// HasData reports whether r carries data to expose, fresh or stale.
-func (r Result) HasData() bool {
-	return r.Summary != nil || r.Prepared != nil
 }
 
 // Observer receives the store's events, for self-monitoring.
@@ -86,8 +80,8 @@ type Observer interface {
 	CacheResult(page string, o Outcome)
 }
 
-// StoreOptions configure a Store.
-type StoreOptions struct {
+// StoreOptions configure a Store whose payload is P.
+type StoreOptions[P any] struct {
 	Fetcher Fetcher
 	// MaxConcurrency bounds upstream requests in flight across all pages;
 	// zero means unbounded.
@@ -96,45 +90,39 @@ type StoreOptions struct {
 	Observer       Observer
 	// Now replaces time.Now in tests.
 	Now func() time.Time
-	// Prepare, when set, is called once for each new document a fetch
-	// brings, outside any lock, so that work every scrape would repeat (the
-	// translation into metrics) is done once per fetch. Its result is
-	// returned with the document in Result.Prepared.
-	Prepare func(t *Target, s *Summary) any
-	// DiscardSummary keeps only what Prepare made of a document: when
-	// callers need nothing else, the decoded document is memory for nothing.
-	DiscardSummary bool
+	// Prepare is called once for each new document a fetch brings, outside
+	// any lock, so that the work every scrape would repeat (the translation
+	// into metrics) is done once per fetch. The store keeps only what it
+	// returns, not the decoded document. An error fails the fetch.
+	Prepare func(t *Target, s *Summary) (P, error)
 }
 
-// Store is the per-page cache in front of the upstream pages. It is safe for
-// concurrent use; no lock is held across a request.
-type Store struct {
+// Store is the per-page cache in front of the upstream pages, holding what
+// Prepare made of each page's last good document. It is safe for concurrent
+// use; no lock is held across a request.
+type Store[P any] struct {
 	fetcher  Fetcher
 	sem      chan struct{}
 	logger   *slog.Logger
 	observer Observer
 	now      func() time.Time
-	prepare  func(*Target, *Summary) any
-	discard  bool
+	prepare  func(*Target, *Summary) (P, error)
 	group    singleflight.Group
 
 	mu      sync.Mutex
-	entries map[string]*entry
+	entries map[string]*entry[P]
 }
 
 // entry is the state of one page. Its fields are guarded by mu.
-type entry struct {
+type entry[P any] struct {
 	mu  sync.Mutex
 	url string // the data below belongs to this URL
 
-	// has says there is good data: good, prepared or both (see
-	// DiscardSummary).
-	has      bool
-	good     *Summary
-	prepared any
-	goodAt   time.Time
-	goodDur  time.Duration
-	// validators of good, for conditional requests
+	has     bool // data holds a prepared document
+	data    P
+	goodAt  time.Time
+	goodDur time.Duration
+	// validators of data's document, for conditional requests
 	validators Validators
 
 	err       error // of the last attempt; nil when it succeeded
@@ -142,16 +130,15 @@ type entry struct {
 	notBefore time.Time // no request before this after a failure
 }
 
-// NewStore returns an empty store.
-func NewStore(o StoreOptions) *Store {
-	s := &Store{
+// NewStore returns an empty store. o.Prepare is required.
+func NewStore[P any](o StoreOptions[P]) *Store[P] {
+	s := &Store[P]{
 		fetcher:  o.Fetcher,
 		logger:   o.Logger,
 		observer: o.Observer,
 		now:      o.Now,
 		prepare:  o.Prepare,
-		discard:  o.DiscardSummary && o.Prepare != nil,
-		entries:  map[string]*entry{},
+		entries:  map[string]*entry[P]{},
 	}
 	if o.MaxConcurrency > 0 {
 		s.sem = make(chan struct{}, o.MaxConcurrency)
@@ -167,7 +154,7 @@ func NewStore(o StoreOptions) *Store {
 
 // Retain drops the state of every page whose name is not in names, so that
 // pages removed by a reload do not keep memory.
-func (s *Store) Retain(names map[string]bool) {
+func (s *Store[P]) Retain(names map[string]bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for name := range s.entries {
@@ -177,12 +164,12 @@ func (s *Store) Retain(names map[string]bool) {
 	}
 }
 
-func (s *Store) entry(t *Target) *entry {
+func (s *Store[P]) entry(t *Target) *entry[P] {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	e, ok := s.entries[t.Name]
 	if !ok {
-		e = &entry{url: t.SummaryURL}
+		e = &entry[P]{url: t.SummaryURL}
 		s.entries[t.Name] = e
 	}
 	return e
@@ -191,7 +178,7 @@ func (s *Store) entry(t *Target) *entry {
 // Get returns the data for t, fetching it when the cache cannot answer. It
 // waits for a fetch at most until ctx is done; the fetch itself goes on,
 // bounded by t.Timeout, and fills the cache for later callers.
-func (s *Store) Get(ctx context.Context, t *Target) Result {
+func (s *Store[P]) Get(ctx context.Context, t *Target) Result[P] {
 	e := s.entry(t)
 	if r, ok := e.cached(t, s.now()); ok {
 		s.observe(t.Name, r.Outcome)
@@ -207,7 +194,7 @@ func (s *Store) Get(ctx context.Context, t *Target) Result {
 		started = true
 		return s.refresh(ctx, t, e), nil
 	})
-	var r Result
+	var r Result[P]
 	select {
 	case res := <-ch:
 		// Data from the fetch we waited for is fresh even when the TTL is
@@ -233,7 +220,7 @@ func (s *Store) Get(ctx context.Context, t *Target) Result {
 	return r
 }
 
-func (s *Store) observe(page string, o Outcome) {
+func (s *Store[P]) observe(page string, o Outcome) {
 	if s.observer != nil {
 		s.observer.CacheResult(page, o)
 	}
@@ -245,7 +232,7 @@ const DefaultTimeout = 10 * time.Second
 // refresh performs one upstream request for t and records its result in e,
 // reporting whether it got good data. It runs detached from the caller:
 // giving up on waiting does not cancel it.
-func (s *Store) refresh(ctx context.Context, t *Target, e *entry) bool {
+func (s *Store[P]) refresh(ctx context.Context, t *Target, e *entry[P]) bool {
 	timeout := t.Timeout
 	if timeout <= 0 {
 		timeout = DefaultTimeout
@@ -266,12 +253,12 @@ func (s *Store) refresh(ctx context.Context, t *Target, e *entry) bool {
 	} else {
 		err = fmt.Errorf("waiting for a free request slot: %w", err)
 	}
-	var prepared any
-	if err == nil && sum != nil && s.prepare != nil {
-		prepared = s.prepare(t, sum)
-		if s.discard {
-			sum = nil
+	var data P
+	if err == nil && sum != nil {
+		if data, err = s.prepare(t, sum); err != nil {
+			err = fmt.Errorf("prepare document: %w", err)
 		}
+		sum = nil // only what Prepare made of it is kept
 	}
 	now := s.now()
 	e.mu.Lock()
@@ -285,7 +272,7 @@ func (s *Store) refresh(ctx context.Context, t *Target, e *entry) bool {
 		err = errors.New("page answered 304 Not Modified but no document is cached")
 	case err == nil:
 		if !resp.NotModified {
-			e.has, e.good, e.prepared = true, sum, prepared
+			e.has, e.data = true, data
 		}
 		e.goodAt, e.goodDur, e.validators = now, resp.Duration, resp.Validators
 		e.err, e.notBefore = nil, time.Time{}
@@ -303,7 +290,7 @@ func (s *Store) refresh(ctx context.Context, t *Target, e *entry) bool {
 
 // validatorsFor returns what identifies the cached document, so that an
 // unchanged page can answer 304 instead of sending it again.
-func (e *entry) validatorsFor(t *Target) Validators {
+func (e *entry[P]) validatorsFor(t *Target) Validators {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if !e.has || e.url != t.SummaryURL {
@@ -312,7 +299,7 @@ func (e *entry) validatorsFor(t *Target) Validators {
 	return e.validators
 }
 
-func (s *Store) acquire(ctx context.Context) error {
+func (s *Store[P]) acquire(ctx context.Context) error {
 	if s.sem == nil {
 		return nil
 	}
@@ -324,7 +311,7 @@ func (s *Store) acquire(ctx context.Context) error {
 	}
 }
 
-func (s *Store) release() {
+func (s *Store[P]) release() {
 	if s.sem != nil {
 		<-s.sem
 	}
@@ -332,7 +319,7 @@ func (s *Store) release() {
 
 // cached answers from e without a request when the state allows it: fresh
 // data, or a failure whose back-off has not passed.
-func (e *entry) cached(t *Target, now time.Time) (Result, bool) {
+func (e *entry[P]) cached(t *Target, now time.Time) (Result[P], bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.url != t.SummaryURL {
@@ -340,19 +327,20 @@ func (e *entry) cached(t *Target, now time.Time) (Result, bool) {
 		// Reset field by field: assigning a whole entry would also replace
 		// the mutex held here.
 		e.url = t.SummaryURL
-		e.has, e.good, e.prepared, e.goodAt, e.goodDur, e.validators = false, nil, nil, time.Time{}, 0, Validators{}
+		var zero P
+		e.has, e.data, e.goodAt, e.goodDur, e.validators = false, zero, time.Time{}, 0, Validators{}
 		e.err, e.errDur, e.notBefore = nil, 0, time.Time{}
 	}
 	switch {
 	case e.err == nil && e.has && now.Sub(e.goodAt) < t.CacheTTL:
 	case e.err != nil && now.Before(e.notBefore):
 	default:
-		return Result{}, false
+		return Result[P]{}, false
 	}
 	return e.resultLocked(t, now, false), true
 }
 
-func (e *entry) result(t *Target, now time.Time, fetched bool) Result {
+func (e *entry[P]) result(t *Target, now time.Time, fetched bool) Result[P] {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return e.resultLocked(t, now, fetched)
@@ -361,15 +349,15 @@ func (e *entry) result(t *Target, now time.Time, fetched bool) Result {
 // resultLocked describes the state of e. fetched says the caller waited for
 // the fetch that produced the current state, so good data counts as fresh
 // whatever its age against the TTL.
-func (e *entry) resultLocked(t *Target, now time.Time, fetched bool) Result {
-	r := Result{LastSuccess: e.goodAt}
+func (e *entry[P]) resultLocked(t *Target, now time.Time, fetched bool) Result[P] {
+	r := Result[P]{LastSuccess: e.goodAt}
 	age := now.Sub(e.goodAt)
 	switch {
 	case e.has && e.err == nil && (fetched || age < t.CacheTTL):
-		r.Summary, r.Prepared, r.Fresh, r.Duration, r.Outcome = e.good, e.prepared, true, e.goodDur, OutcomeHit
+		r.Data, r.HasData, r.Fresh, r.Duration, r.Outcome = e.data, true, true, e.goodDur, OutcomeHit
 		return r
 	case e.has && age < t.MaxStale:
-		r.Summary, r.Prepared, r.Outcome = e.good, e.prepared, OutcomeStale
+		r.Data, r.HasData, r.Outcome = e.data, true, OutcomeStale
 	default:
 		r.Outcome = OutcomeError
 	}

@@ -208,7 +208,7 @@ func (u *upstream) target(name string) *Target {
 }
 
 type storeEnv struct {
-	store *Store
+	store *Store[*Summary]
 	clock *fakeClock
 	obs   *recorder
 	up    *upstream
@@ -217,7 +217,8 @@ type storeEnv struct {
 func newStoreEnv(t *testing.T, maxConcurrency int) *storeEnv {
 	t.Helper()
 	env := &storeEnv{clock: newFakeClock(), obs: &recorder{}, up: newUpstream(t, fixture(t, "all_operational.json"))}
-	env.store = NewStore(StoreOptions{
+	env.store = NewStore(StoreOptions[*Summary]{
+		Prepare:        keepSummary,
 		Fetcher:        Fetcher{UserAgent: "statuspage_exporter/test"},
 		MaxConcurrency: maxConcurrency,
 		Observer:       env.obs,
@@ -227,8 +228,8 @@ func newStoreEnv(t *testing.T, maxConcurrency int) *storeEnv {
 }
 
 // getAsync runs Get in the background; the channel yields its result.
-func (env *storeEnv) getAsync(ctx context.Context, tg *Target) <-chan Result {
-	ch := make(chan Result, 1)
+func (env *storeEnv) getAsync(ctx context.Context, tg *Target) <-chan Result[*Summary] {
+	ch := make(chan Result[*Summary], 1)
 	go func() { ch <- env.store.Get(ctx, tg) }()
 	return ch
 }
@@ -240,27 +241,27 @@ func wantRequests(t *testing.T, u *upstream, n int64) {
 	}
 }
 
-func wantResult(t *testing.T, r Result, o Outcome, fresh bool) {
+func wantResult(t *testing.T, r Result[*Summary], o Outcome, fresh bool) {
 	t.Helper()
 	if r.Outcome != o || r.Fresh != fresh {
 		t.Fatalf("got outcome %s fresh %t (err %v), want %s fresh %t", r.Outcome, r.Fresh, r.Err, o, fresh)
 	}
-	if fresh && (r.Summary == nil || r.Err != nil) {
-		t.Fatalf("fresh result with summary %v and err %v", r.Summary, r.Err)
+	if fresh && (r.Data == nil || r.Err != nil) {
+		t.Fatalf("fresh result with summary %v and err %v", r.Data, r.Err)
 	}
 	if !fresh && r.Err == nil {
 		t.Fatal("result is not fresh but carries no error")
 	}
 }
 
-func awaitResult(t *testing.T, ch <-chan Result) Result {
+func awaitResult(t *testing.T, ch <-chan Result[*Summary]) Result[*Summary] {
 	t.Helper()
 	select {
 	case r := <-ch:
 		return r
 	case <-time.After(5 * time.Second):
 		t.Fatal("Get did not return")
-		return Result{}
+		return Result[*Summary]{}
 	}
 }
 
@@ -274,8 +275,8 @@ func TestStoreTTL(t *testing.T) {
 	first := env.store.Get(ctx, tg)
 	wantResult(t, first, OutcomeMiss, true)
 	wantRequests(t, env.up, 1)
-	if first.Summary.Page.ID != "acmepage0001" {
-		t.Errorf("page id = %q", first.Summary.Page.ID)
+	if first.Data.Page.ID != "acmepage0001" {
+		t.Errorf("page id = %q", first.Data.Page.ID)
 	}
 	if !first.LastSuccess.Equal(fetchedAt) {
 		t.Errorf("LastSuccess = %v, want %v", first.LastSuccess, fetchedAt)
@@ -288,7 +289,7 @@ func TestStoreTTL(t *testing.T) {
 	second := env.store.Get(ctx, tg)
 	wantResult(t, second, OutcomeHit, true)
 	wantRequests(t, env.up, 1)
-	if second.Summary != first.Summary || !second.LastSuccess.Equal(fetchedAt) || second.Duration != first.Duration {
+	if second.Data != first.Data || !second.LastSuccess.Equal(fetchedAt) || second.Duration != first.Duration {
 		t.Errorf("hit %+v differs from the fetch %+v", second, first)
 	}
 
@@ -346,7 +347,7 @@ func TestStoreSharesConcurrentFetch(t *testing.T) {
 	env.up.block()
 	tg := env.up.target("acme")
 
-	results := make(chan Result, callers)
+	results := make(chan Result[*Summary], callers)
 	get := func() { results <- env.store.Get(t.Context(), tg) }
 	go get()
 	waitFor(t, "the first request", func() bool { return env.up.requests.Load() == 1 }, 5*time.Second)
@@ -363,12 +364,12 @@ func TestStoreSharesConcurrentFetch(t *testing.T) {
 	var first *Summary
 	for range callers {
 		r := awaitResult(t, results)
-		if !r.Fresh || r.Summary == nil {
+		if !r.Fresh || r.Data == nil {
 			t.Fatalf("caller got %+v, want fresh data", r)
 		}
 		if first == nil {
-			first = r.Summary
-		} else if r.Summary != first {
+			first = r.Data
+		} else if r.Data != first {
 			t.Error("callers got different summaries from one fetch")
 		}
 	}
@@ -405,8 +406,8 @@ func TestStoreCancelledCallerDoesNotCancelOthers(t *testing.T) {
 		t.Errorf("cancelled caller returned after %s", elapsed)
 	}
 	wantResult(t, a, OutcomeError, false)
-	if a.Summary != nil || !a.LastSuccess.IsZero() {
-		t.Errorf("cancelled caller got summary %v, last success %v; want neither", a.Summary, a.LastSuccess)
+	if a.Data != nil || !a.LastSuccess.IsZero() {
+		t.Errorf("cancelled caller got summary %v, last success %v; want neither", a.Data, a.LastSuccess)
 	}
 	if !strings.Contains(a.Err.Error(), "deadline") || !errors.Is(a.Err, context.Canceled) {
 		t.Errorf("err = %v, want one that names the scrape deadline and wraps the cancellation", a.Err)
@@ -423,7 +424,7 @@ func TestStoreCancelledCallerDoesNotCancelOthers(t *testing.T) {
 	later := env.store.Get(t.Context(), tg)
 	wantResult(t, later, OutcomeHit, true)
 	wantRequests(t, env.up, 1)
-	if later.Summary != b.Summary {
+	if later.Data != b.Data {
 		t.Error("the later hit does not serve the shared fetch's data")
 	}
 }
@@ -448,8 +449,8 @@ func TestStoreCallerDeadlineDetachedFetch(t *testing.T) {
 	if !strings.Contains(r.Err.Error(), "deadline") || !errors.Is(r.Err, context.DeadlineExceeded) {
 		t.Errorf("err = %v, want the scrape deadline", r.Err)
 	}
-	if r.Summary != nil || !r.LastSuccess.IsZero() {
-		t.Errorf("got summary %v, last success %v before any success", r.Summary, r.LastSuccess)
+	if r.Data != nil || !r.LastSuccess.IsZero() {
+		t.Errorf("got summary %v, last success %v before any success", r.Data, r.LastSuccess)
 	}
 
 	env.up.open()
@@ -561,7 +562,7 @@ func TestStoreServesStaleData(t *testing.T) {
 	stale := env.store.Get(ctx, tg)
 	wantResult(t, stale, OutcomeStale, false)
 	wantRequests(t, env.up, 2)
-	if stale.Summary != good.Summary {
+	if stale.Data != good.Data {
 		t.Error("stale result does not carry the last good data")
 	}
 	if !stale.LastSuccess.Equal(goodAt) {
@@ -574,14 +575,14 @@ func TestStoreServesStaleData(t *testing.T) {
 
 	// Just inside MaxStale the old data is still served.
 	env.clock.Set(goodAt.Add(tg.MaxStale - time.Second))
-	if r := env.store.Get(ctx, tg); r.Outcome != OutcomeStale || r.Summary != good.Summary {
-		t.Fatalf("just inside MaxStale: outcome %s summary %v, want stale data", r.Outcome, r.Summary)
+	if r := env.store.Get(ctx, tg); r.Outcome != OutcomeStale || r.Data != good.Data {
+		t.Fatalf("just inside MaxStale: outcome %s summary %v, want stale data", r.Outcome, r.Data)
 	}
 
 	env.clock.Advance(2 * time.Second)
 	expired := env.store.Get(ctx, tg)
 	wantResult(t, expired, OutcomeError, false)
-	if expired.Summary != nil {
+	if expired.Data != nil {
 		t.Error("data older than MaxStale is still served")
 	}
 	if !expired.LastSuccess.Equal(goodAt) {
@@ -664,12 +665,12 @@ func TestStoreURLChangeUnderSameName(t *testing.T) {
 	wantResult(t, env.store.Get(ctx, before), OutcomeMiss, true)
 	r := env.store.Get(ctx, after) // well within the TTL of the old data
 	wantResult(t, r, OutcomeMiss, true)
-	if r.Summary.Page.ID != "hoolipage001" {
-		t.Errorf("page id = %q, want the new document's", r.Summary.Page.ID)
+	if r.Data.Page.ID != "hoolipage001" {
+		t.Errorf("page id = %q, want the new document's", r.Data.Page.ID)
 	}
 	wantRequests(t, other, 1)
-	if r = env.store.Get(ctx, after); r.Outcome != OutcomeHit || r.Summary.Page.ID != "hoolipage001" {
-		t.Errorf("second Get: outcome %s page %q, want a hit on the new document", r.Outcome, r.Summary.Page.ID)
+	if r = env.store.Get(ctx, after); r.Outcome != OutcomeHit || r.Data.Page.ID != "hoolipage001" {
+		t.Errorf("second Get: outcome %s page %q, want a hit on the new document", r.Outcome, r.Data.Page.ID)
 	}
 
 	// A failure of the old document does not show up under the new one.
@@ -699,8 +700,8 @@ func TestStoreURLChangeDuringFetch(t *testing.T) {
 	awaitResult(t, old)
 	r := env.store.Get(t.Context(), after)
 	wantResult(t, r, OutcomeHit, true)
-	if r.Summary.Page.ID != "hoolipage001" {
-		t.Errorf("page id = %q, want the new document's", r.Summary.Page.ID)
+	if r.Data.Page.ID != "hoolipage001" {
+		t.Errorf("page id = %q, want the new document's", r.Data.Page.ID)
 	}
 	wantRequests(t, other, 1)
 }
@@ -713,7 +714,7 @@ func TestStoreMaxConcurrency(t *testing.T) {
 	env := newStoreEnv(t, limit)
 	env.up.block()
 
-	results := make(chan Result, pages)
+	results := make(chan Result[*Summary], pages)
 	for i := range pages {
 		tg := env.up.target("page" + string(rune('a'+i)))
 		go func() { results <- env.store.Get(t.Context(), tg) }()
@@ -794,10 +795,39 @@ func TestStoreObservesUpstreamRequests(t *testing.T) {
 func TestStoreWithoutObserver(t *testing.T) {
 	t.Parallel()
 	up := newUpstream(t, fixture(t, "all_operational.json"))
-	s := NewStore(StoreOptions{})
+	s := NewStore(StoreOptions[*Summary]{Prepare: keepSummary})
 	tg := up.target("acme")
 	wantResult(t, s.Get(t.Context(), tg), OutcomeMiss, true)
 	wantResult(t, s.Get(t.Context(), tg), OutcomeHit, true)
 	up.fail(http.StatusInternalServerError, "")
 	wantResult(t, s.Get(t.Context(), up.target("other")), OutcomeError, false)
+}
+
+// keepSummary prepares a document as itself, so that tests see what was
+// decoded.
+func keepSummary(_ *Target, s *Summary) (*Summary, error) { return s, nil }
+
+// TestPrepareError: a document that Prepare refuses is a failed fetch, logged
+// and retried like any other, and never replaces the last good data.
+func TestPrepareError(t *testing.T) {
+	t.Parallel()
+	up := newUpstream(t, fixture(t, "all_operational.json"))
+	clock := newFakeClock()
+	refuse := false
+	s := NewStore(StoreOptions[*Summary]{Now: clock.Now, Prepare: func(tg *Target, sum *Summary) (*Summary, error) {
+		if refuse {
+			return nil, errors.New("too many series")
+		}
+		return sum, nil
+	}})
+	tg := up.target("acme")
+	good := s.Get(t.Context(), tg)
+	wantResult(t, good, OutcomeMiss, true)
+	refuse = true // read inside the fetch, which this goroutine waits for
+	clock.Advance(tg.CacheTTL + time.Second)
+	r := s.Get(t.Context(), tg)
+	wantResult(t, r, OutcomeStale, false)
+	if r.Data != good.Data || r.Err == nil || !strings.Contains(r.Err.Error(), "prepare document: too many series") {
+		t.Errorf("refused document: data kept %t, err %v; want the old data and the reason", r.Data == good.Data, r.Err)
+	}
 }
