@@ -194,7 +194,7 @@ func newExporter(f *flags, logger *slog.Logger) *exporter {
 		DiscardSummary: true,
 	})
 	return &exporter{
-		holder:  config.NewHolder(f.configFile),
+		holder:  config.NewHolder(f.configFile, statuspage.NewTargetSet, (*statuspage.TargetSet).Retire),
 		store:   store,
 		adhoc:   newAdhocTargets(store, maxAdhocTargets),
 		metrics: selfMetrics,
@@ -207,7 +207,7 @@ func newExporter(f *flags, logger *slog.Logger) *exporter {
 func checkConfig(f *flags, stdout io.Writer, logger *slog.Logger) int {
 	c, err := config.Load(f.configFile)
 	if err == nil {
-		_, err = config.Build(c)
+		_, err = statuspage.NewTargetSet(c)
 	}
 	if err != nil {
 		logger.Error("Configuration is invalid", "err", err)

@@ -23,7 +23,7 @@ import (
 
 // exporter ties the configuration, the cache and the HTTP routes together.
 type exporter struct {
-	holder  *config.Holder
+	holder  *config.Holder[statuspage.TargetSet]
 	store   *statuspage.Store
 	adhoc   *adhocTargets // ad-hoc /probe targets that keep cache state
 	metrics *collector.ExporterMetrics
