@@ -229,7 +229,9 @@ func (c *Config) SetDirectory(dir string) {
 
 var nameRE = regexp.MustCompile(`^[a-zA-Z0-9_.-]+$`)
 
-// Validate checks the whole configuration; errors name the page and field.
+// Validate checks the whole configuration and keeps what it parsed for the
+// targets built from it (each page's BaseURL, the probe's Rules); errors
+// name the page and field.
 func (c *Config) Validate() error {
 	if err := validateDurations("defaults", Settings{
 		Timeout:  time.Duration(c.Defaults.Timeout),
