@@ -85,8 +85,9 @@ lint: fmt-check vet
 # Fuzz targets as <package>:<target>. `make fuzz` runs every one for
 # FUZZTIME, niced and on one worker so that it shares the machine politely;
 # crashers land in <package>/testdata/fuzz/<target> and become seeds.
-FUZZ_TARGETS ?= ./collector:FuzzTranslate ./config:FuzzConfig ./config:FuzzAllowedHosts \
-	./statuspage:FuzzDecode ./statuspage:FuzzParseRetryAfter ./statuspage:FuzzSummaryURL
+FUZZ_TARGETS ?= ./collector:FuzzTranslate ./config:FuzzConfig ./statuspage:FuzzNewTargetSet \
+	./statuspage:FuzzAllowedHosts ./statuspage:FuzzDecode ./statuspage:FuzzParseRetryAfter \
+	./statuspage:FuzzSummaryURL
 FUZZTIME     ?= 10m
 # How long the fuzzer may shrink a new input; a count, as for FUZZTIME.
 FUZZMINIMIZE ?= 60s
@@ -98,16 +99,17 @@ fuzz:
 		nice -n 19 $(GO) test -run '^$$' -fuzz "^$${t#*:}\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZE) -parallel 1 $${t%%:*} || exit 1; \
 	done
 
-# The bounded fuzz run of CI: the decode+translate and configuration targets,
-# about 10 s each here. A count rather than a duration: Go 1.26's fuzzing
-# coordinator can fail a run with "context deadline exceeded" as a duration
-# ends (go.dev/issue/75804, fixed in Go 1.27); such a failure writes no
-# crasher and is not a finding. New inputs are shrunk briefly: shrinking a
-# large fixture for a minute would take most of the budget.
+# The bounded fuzz run of CI: the decode+translate and configuration targets
+# (parsing, building the fetch targets, the /probe allow-list), about 10 s
+# each here. A count rather than a duration: Go 1.26's fuzzing coordinator
+# can fail a run with "context deadline exceeded" as a duration ends
+# (go.dev/issue/75804, fixed in Go 1.27); such a failure writes no crasher
+# and is not a finding. New inputs are shrunk briefly: shrinking a large
+# fixture for a minute would take most of the budget.
 .PHONY: fuzz-short
 fuzz-short:
 	@$(MAKE) --no-print-directory fuzz FUZZTIME=20000x FUZZMINIMIZE=100x \
-		FUZZ_TARGETS="./collector:FuzzTranslate ./config:FuzzConfig ./config:FuzzAllowedHosts"
+		FUZZ_TARGETS="./collector:FuzzTranslate ./config:FuzzConfig ./statuspage:FuzzNewTargetSet ./statuspage:FuzzAllowedHosts"
 
 # The load test: 200 concurrent scrapers for 60 s against 100 fake pages,
 # with reloads, under the race detector. Not part of `make test`.

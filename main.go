@@ -192,7 +192,7 @@ func newExporter(f *flags, logger *slog.Logger) *exporter {
 		Prepare:        collector.Prepare(logger),
 	})
 	return &exporter{
-		holder:  config.NewHolder(f.configFile),
+		holder:  config.NewHolder(f.configFile, statuspage.NewTargetSet, (*statuspage.TargetSet).Retire),
 		store:   store,
 		adhoc:   newAdhocTargets(store, maxAdhocTargets),
 		metrics: selfMetrics,
@@ -205,7 +205,7 @@ func newExporter(f *flags, logger *slog.Logger) *exporter {
 func checkConfig(f *flags, stdout io.Writer, logger *slog.Logger) int {
 	c, err := config.Load(f.configFile)
 	if err == nil {
-		_, err = config.Build(c)
+		_, err = statuspage.NewTargetSet(c)
 	}
 	if err != nil {
 		logger.Error("Configuration is invalid", "err", err)

@@ -8,7 +8,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/statuspage-exporter/statuspage_exporter/config"
 	"github.com/statuspage-exporter/statuspage_exporter/statuspage"
 )
 
@@ -67,7 +66,7 @@ func newAdhocTargets(store *pageStore, maxTargets int) *adhocTargets {
 }
 
 // use records that name is served now under the configuration active.
-func (a *adhocTargets) use(name string, active *config.Active) {
+func (a *adhocTargets) use(name string, active *statuspage.TargetSet) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if el, ok := a.byName[name]; ok {
@@ -95,7 +94,7 @@ type adhocObserver struct {
 }
 
 func (o adhocObserver) UpstreamRequest(page string, code int, d time.Duration) {
-	if config.IsAdhocName(page) {
+	if statuspage.IsAdhocName(page) {
 		page = adhocPageLabel
 	}
 	o.Observer.UpstreamRequest(page, code, d)

@@ -28,7 +28,7 @@ type pageStore = statuspage.Store[*collector.Prepared]
 
 // exporter ties the configuration, the cache and the HTTP routes together.
 type exporter struct {
-	holder  *config.Holder
+	holder  *config.Holder[statuspage.TargetSet]
 	store   *pageStore
 	adhoc   *adhocTargets // ad-hoc /probe targets that keep cache state
 	metrics *collector.ExporterMetrics

@@ -1,5 +1,7 @@
 // Package config reads and validates the exporter's YAML configuration and
-// holds the active one, replacing it on reload only when the new file is good.
+// holds what is built from the active one, replacing it on reload only when
+// the new file is good. It is data only: the HTTP clients, redirect policy
+// and fetch targets are built from it in package statuspage.
 package config
 
 import (
@@ -53,6 +55,19 @@ type Page struct {
 	CacheTTL         *model.Duration          `yaml:"cache_ttl,omitempty"`
 	MaxStale         *model.Duration          `yaml:"max_stale,omitempty"`
 	HTTPClientConfig *config.HTTPClientConfig `yaml:"http_client_config,omitempty"`
+
+	// baseURL is URL as Validate parsed and checked it.
+	baseURL *url.URL
+}
+
+// BaseURL returns the page's URL as Validate parsed and checked it (a copy:
+// callers may change it); nil before Validate.
+func (p *Page) BaseURL() *url.URL {
+	if p.baseURL == nil {
+		return nil
+	}
+	u := *p.baseURL
+	return &u
 }
 
 // UnmarshalYAML applies DefaultDefaults before reading the file's values.
@@ -192,14 +207,14 @@ func Load(path string) (*Config, error) {
 }
 
 // Parse parses and validates a configuration document. Unknown keys are
-// errors; errors withhold values that may be secrets (see redact).
+// errors; errors withhold values that may be secrets (see Redact).
 func Parse(b []byte) (*Config, error) {
 	c := &Config{Defaults: DefaultDefaults}
 	if err := yaml.UnmarshalStrict(b, c); err != nil {
-		return nil, redact(err)
+		return nil, Redact(err)
 	}
 	if err := c.Validate(); err != nil {
-		return nil, redact(err)
+		return nil, Redact(err)
 	}
 	return c, nil
 }
@@ -214,7 +229,9 @@ func (c *Config) SetDirectory(dir string) {
 
 var nameRE = regexp.MustCompile(`^[a-zA-Z0-9_.-]+$`)
 
-// Validate checks the whole configuration; errors name the page and field.
+// Validate checks the whole configuration and keeps what it parsed for the
+// targets built from it (each page's BaseURL, the probe's Rules); errors
+// name the page and field.
 func (c *Config) Validate() error {
 	if err := validateDurations("defaults", Settings{
 		Timeout:  time.Duration(c.Defaults.Timeout),
@@ -229,10 +246,12 @@ func (c *Config) Validate() error {
 	if len(c.Pages) == 0 {
 		return errors.New("pages: at least one page is required")
 	}
-	if _, err := parseHostPolicy(c.Probe.AllowedHosts); err != nil {
+	rules, err := ParseAllowedHosts(c.Probe.AllowedHosts)
+	if err != nil {
 		return err
 	}
-	if len(c.Probe.AllowedHosts) > 0 && sendsCredentials(&c.Defaults.HTTPClientConfig) {
+	c.Probe.rules = rules
+	if len(c.Probe.AllowedHosts) > 0 && SendsCredentials(&c.Defaults.HTTPClientConfig) {
 		// Ad-hoc targets use the defaults' client: every allowed host, and
 		// a suffix allows hosts anyone can register, would get them.
 		return errors.New("probe: allowed_hosts: not allowed while defaults.http_client_config sends credentials, which every allowed host would receive; set them on the pages that need them")
@@ -254,9 +273,11 @@ func (c *Config) Validate() error {
 			return fmt.Errorf("%s: name: duplicate of pages[%d]", where, j)
 		}
 		seen[p.Name] = i
-		if err := validateURL(p.URL); err != nil {
+		u, err := ParseURL(p.URL)
+		if err != nil {
 			return fmt.Errorf("%s: url: %w", where, err)
 		}
+		p.baseURL = u
 		if err := validateDurations(where, p.Settings(c.Defaults)); err != nil {
 			return err
 		}
@@ -281,36 +302,39 @@ func validateDurations(where string, s Settings) error {
 	return nil
 }
 
-func validateURL(raw string) error {
+// ParseURL parses and checks the URL of a status page, configured or given
+// to /probe: http or https, with a host, and without credentials, query,
+// fragment or surrounding spaces. Errors never quote the URL.
+func ParseURL(raw string) (*url.URL, error) {
 	if raw == "" {
-		return errors.New("missing")
+		return nil, errors.New("missing")
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
 		if strings.Contains(raw, "@") {
 			// The reason may quote part of a password ("invalid port
 			// \":secr\" after host" for a password with a "/" in it).
-			return errors.New("not a valid URL (details withheld: it may contain credentials; use http_client_config)")
+			return nil, errors.New("not a valid URL (details withheld: it may contain credentials; use http_client_config)")
 		}
 		// url.Parse quotes the input; keep only its reason.
 		var uerr *url.Error
 		if errors.As(err, &uerr) {
 			err = uerr.Err
 		}
-		return fmt.Errorf("not a valid URL: %w", err)
+		return nil, fmt.Errorf("not a valid URL: %w", err)
 	}
 	switch {
 	case u.Scheme != "http" && u.Scheme != "https":
-		return fmt.Errorf("scheme must be http or https, got %q", u.Scheme)
+		return nil, fmt.Errorf("scheme must be http or https, got %q", u.Scheme)
 	case u.Host == "":
-		return errors.New("missing host")
+		return nil, errors.New("missing host")
 	case u.User != nil:
-		return errors.New("credentials in the URL are not allowed: use http_client_config")
+		return nil, errors.New("credentials in the URL are not allowed: use http_client_config")
 	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(raw, "#"):
 		// Empty ones too: "https://host?" would fetch ".../summary.json?".
-		return errors.New("query and fragment are not allowed")
+		return nil, errors.New("query and fragment are not allowed")
 	case strings.TrimSpace(raw) != raw:
-		return errors.New("surrounding spaces are not allowed")
+		return nil, errors.New("surrounding spaces are not allowed")
 	}
-	return nil
+	return u, nil
 }

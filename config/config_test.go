@@ -137,14 +137,12 @@ func TestLoadGood(t *testing.T) {
 		t.Errorf("acme_private credentials_file = %q, want %q (next to the config file)", got, want)
 	}
 
-	// Building makes the clients; the key file is read per request, so its
-	// absence here is no error.
-	a, err := Build(c)
-	if err != nil {
-		t.Fatalf("Build: %v", err)
+	// Validate keeps each URL as it parsed and checked it, for the targets.
+	if u := c.Pages[1].BaseURL(); u == nil || u.String() != "https://status.slow-vendor.example/" {
+		t.Errorf("slow.vendor base URL = %v, want the configured URL", u)
 	}
-	if tg := a.Target("slow.vendor"); tg == nil || tg.SummaryURL != "https://status.slow-vendor.example/api/v2/summary.json" {
-		t.Errorf("slow.vendor target = %+v, want the summary URL under the base URL", tg)
+	if (&Page{URL: "https://unchecked.example"}).BaseURL() != nil {
+		t.Error("a page that was not validated has a base URL")
 	}
 }
 
@@ -176,8 +174,8 @@ func TestLoadShippedConfig(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the repository's statuspage_exporter.yml does not load: %v", err)
 	}
-	if _, err := Build(c); err != nil {
-		t.Fatalf("Build: %v", err)
+	if len(c.Pages) == 0 {
+		t.Fatal("the repository's statuspage_exporter.yml has no pages")
 	}
 }
 

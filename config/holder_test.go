@@ -1,7 +1,7 @@
 package config
 
 import (
-	"maps"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -26,16 +26,28 @@ func pagesDoc(names ...string) string {
 	return b.String()
 }
 
-func sortedNames(a *Active) []string {
-	return slices.Sorted(maps.Keys(a.Names()))
+// built is what the tests build from a configuration: its page names.
+type built struct{ names []string }
+
+func buildNames(c *Config) (*built, error) {
+	b := &built{}
+	for _, p := range c.Pages {
+		if p.Name == "refused" {
+			return nil, errors.New(`page "refused": refused by build`)
+		}
+		b.names = append(b.names, p.Name)
+	}
+	return b, nil
 }
 
+// TestHolderReload: a failed load or build leaves the held value alone; a
+// good one replaces it and hands the old one to retire.
 func TestHolderReload(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "statuspage_exporter.yml")
-	h := NewHolder(path)
+	var retired []*built
+	h := NewHolder(path, buildNames, func(b *built) { retired = append(retired, b) })
 
-	// Nothing to keep yet: a failed first load leaves no configuration.
 	if _, err := h.Reload(); err == nil {
 		t.Fatal("Reload of a missing file succeeded")
 	}
@@ -45,25 +57,15 @@ func TestHolderReload(t *testing.T) {
 
 	writeConfig(t, path, pagesDoc("alpha", "beta"))
 	old, err := h.Reload()
-	if err != nil {
-		t.Fatalf("Reload: %v", err)
-	}
-	if old != nil {
-		t.Errorf("first Reload returned old = %p, want nil", old)
+	if err != nil || old != nil {
+		t.Fatalf("first Reload = %p, %v; want nil, nil", old, err)
 	}
 	first := h.Active()
-	if got := sortedNames(first); !slices.Equal(got, []string{"alpha", "beta"}) {
-		t.Fatalf("pages = %v, want [alpha beta]", got)
-	}
-	if first.Target("alpha") == nil || first.Target("alpha").Client == nil || first.Target("gamma") != nil {
-		t.Errorf("Target lookups are wrong: alpha=%+v gamma=%+v", first.Target("alpha"), first.Target("gamma"))
+	if first == nil || !slices.Equal(first.names, []string{"alpha", "beta"}) {
+		t.Fatalf("Active() = %+v, want pages alpha and beta", first)
 	}
 
-	for _, bad := range []string{
-		"pages:\n  - name: alpha\n    url: https://alpha.statuspage.example\n    colour: red\n",
-		pagesDoc("alpha", "alpha"),
-		"",
-	} {
+	for _, bad := range []string{pagesDoc("alpha", "alpha"), pagesDoc("alpha", "refused")} {
 		writeConfig(t, path, bad)
 		if _, err := h.Reload(); err == nil {
 			t.Fatalf("Reload of a bad file succeeded:\n%s", bad)
@@ -71,33 +73,46 @@ func TestHolderReload(t *testing.T) {
 			t.Errorf("Reload error %q does not name the file", err)
 		}
 		if h.Active() != first {
-			t.Fatalf("a failed reload replaced the active configuration")
+			t.Fatal("a failed reload replaced the active value")
 		}
 	}
+	if len(retired) != 0 {
+		t.Fatalf("retired %d values before any good reload", len(retired))
+	}
 
-	writeConfig(t, path, pagesDoc("alpha", "gamma"))
+	writeConfig(t, path, pagesDoc("gamma"))
 	old, err = h.Reload()
-	if err != nil {
-		t.Fatalf("Reload: %v", err)
+	if err != nil || old != first {
+		t.Fatalf("Reload = %p, %v; want the previous value %p", old, err, first)
 	}
-	if old != first {
-		t.Errorf("Reload returned old = %p, want the previous configuration %p", old, first)
+	if !slices.Equal(retired, []*built{first}) {
+		t.Errorf("retired %v, want exactly the previous value", retired)
 	}
-	if h.Active() == first {
-		t.Fatal("a good reload kept the old configuration")
-	}
-	if got := sortedNames(h.Active()); !slices.Equal(got, []string{"alpha", "gamma"}) {
-		t.Errorf("pages = %v, want [alpha gamma]", got)
+	if got := h.Active(); got == first || !slices.Equal(got.names, []string{"gamma"}) {
+		t.Errorf("Active() = %+v after a good reload, want page gamma", got)
 	}
 }
 
-// TestHolderConcurrent is for the race detector: scrapes read the active
-// configuration while reloads replace it.
+// TestHolderWithoutRetire: retire is optional.
+func TestHolderWithoutRetire(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "statuspage_exporter.yml")
+	writeConfig(t, path, pagesDoc("alpha"))
+	h := NewHolder(path, buildNames, nil)
+	for range 2 {
+		if _, err := h.Reload(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestHolderConcurrent is for the race detector: readers load the active
+// value while reloads replace it.
 func TestHolderConcurrent(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "statuspage_exporter.yml")
 	writeConfig(t, path, pagesDoc("alpha", "beta"))
-	h := NewHolder(path)
+	h := NewHolder(path, buildNames, func(*built) {})
 	if _, err := h.Reload(); err != nil {
 		t.Fatal(err)
 	}
@@ -113,56 +128,12 @@ func TestHolderConcurrent(t *testing.T) {
 		})
 		wg.Go(func() {
 			for range 200 {
-				a := h.Active()
-				if a == nil || a.Target("alpha") == nil || len(a.Targets) != 2 {
-					t.Error("Active() returned an incomplete configuration")
+				if b := h.Active(); b == nil || len(b.names) != 2 {
+					t.Error("Active() returned an incomplete value")
 					return
 				}
 			}
 		})
 	}
 	wg.Wait()
-}
-
-// TestBuildSharesClients: pages with the same http_client_config share one
-// connection pool; a page whose settings differ, if only by a credential,
-// gets its own. Each page keeps a client of its own for its redirect policy.
-func TestBuildSharesClients(t *testing.T) {
-	t.Parallel()
-	c, err := Parse([]byte(`
-pages:
-  - name: a
-    url: https://a.example
-  - name: b
-    url: https://b.example
-  - name: c
-    url: https://c.example
-    http_client_config:
-      authorization: {type: OAuth, credentials: one}
-  - name: d
-    url: https://d.example
-    http_client_config:
-      authorization: {type: OAuth, credentials: two}
-  - name: e
-    url: https://e.example
-    http_client_config:
-      authorization: {type: OAuth, credentials: one}
-`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := Build(c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr := func(name string) any { return a.Target(name).Client.Transport }
-	if tr("a") != tr("b") || tr("c") != tr("e") {
-		t.Error("pages with equal settings do not share a transport")
-	}
-	if tr("a") == tr("c") || tr("c") == tr("d") {
-		t.Error("pages with different settings (or credentials) share a transport")
-	}
-	if a.Target("a").Client == a.Target("b").Client {
-		t.Error("pages share a client, and so a redirect policy")
-	}
 }

@@ -4,13 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/http"
 	"net/netip"
-	"net/url"
 	"strconv"
 	"strings"
-
-	"github.com/statuspage-exporter/statuspage_exporter/statuspage"
 )
 
 // Probe configures /probe. By default it serves configured pages only; an
@@ -23,20 +19,35 @@ type Probe struct {
 	// Without a port, an entry allows the default port of the URL's scheme
 	// only; "host:port" allows that port only.
 	AllowedHosts []string `yaml:"allowed_hosts,omitempty"`
+
+	// rules are AllowedHosts as Validate parsed them.
+	rules []HostRule
 }
 
-// hostRule is one parsed allowed_hosts entry.
-type hostRule struct {
-	host   string // lower case, no trailing dot; for a suffix, with its leading dot
-	suffix bool
-	port   string // "" means the scheme's default port
+// Rules returns AllowedHosts as Validate parsed and checked them; none
+// before Validate, so that an unchecked list allows nothing.
+func (p *Probe) Rules() []HostRule {
+	return p.rules
 }
 
-// hostPolicy decides which hosts ad-hoc targets may use.
-type hostPolicy []hostRule
+// HostRule is one probe.allowed_hosts entry, parsed and checked.
+type HostRule struct {
+	// Host is lower case, without a trailing dot: an IP address in its
+	// standard form, or a DNS name (see IsDNSName); for a suffix, with its
+	// leading dot.
+	Host string
+	// Suffix rules match every name below Host, never Host itself nor an
+	// address.
+	Suffix bool
+	// Port is the only port allowed; "" means the default port of the
+	// URL's scheme.
+	Port string
+}
 
-func parseHostPolicy(entries []string) (hostPolicy, error) {
-	p := make(hostPolicy, 0, len(entries))
+// ParseAllowedHosts parses and checks probe.allowed_hosts entries; errors
+// name the entry.
+func ParseAllowedHosts(entries []string) ([]HostRule, error) {
+	p := make([]HostRule, 0, len(entries))
 	for i, e := range entries {
 		r, err := parseHostRule(e)
 		if err != nil {
@@ -47,8 +58,8 @@ func parseHostPolicy(entries []string) (hostPolicy, error) {
 	return p, nil
 }
 
-func parseHostRule(e string) (hostRule, error) {
-	var r hostRule
+func parseHostRule(e string) (HostRule, error) {
+	var r HostRule
 	if e == "" || strings.TrimSpace(e) != e {
 		return r, errors.New("must be a host name or address, without spaces")
 	}
@@ -60,7 +71,7 @@ func parseHostRule(e string) (hostRule, error) {
 		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 || strconv.Itoa(n) != port {
 			return r, fmt.Errorf("invalid port %q", port)
 		}
-		host, r.port = h, port
+		host, r.Port = h, port
 	} else if strings.HasPrefix(e, "[") {
 		host = strings.TrimSuffix(strings.TrimPrefix(e, "["), "]")
 	}
@@ -74,29 +85,29 @@ func parseHostRule(e string) (hostRule, error) {
 		if ip.Zone() != "" {
 			return r, errors.New("IPv6 zones are not supported")
 		}
-		r.host = ip.String()
+		r.Host = ip.String()
 		return r, nil
 	}
-	r.suffix = strings.HasPrefix(host, ".")
+	r.Suffix = strings.HasPrefix(host, ".")
 	name := strings.ToLower(strings.TrimPrefix(host, "."))
 	if !isHostName(name) {
 		return r, errors.New("not a valid host name (IDNs must be written in their xn-- form)")
 	}
 	if looksNumeric(name) {
-		if r.suffix {
+		if r.Suffix {
 			return r, errors.New("a suffix must be a domain name, not part of an address")
 		}
 		// "127.1" or "2130706433": some resolvers read these as
 		// addresses, so they are neither names nor allowed.
 		return r, errors.New("not a valid host name, nor an IP address in standard form")
 	}
-	if r.suffix {
+	if r.Suffix {
 		if !strings.Contains(name, ".") {
 			return r, errors.New("a suffix must have at least two labels: a single one would allow a whole top-level domain")
 		}
 		name = "." + name
 	}
-	r.host = name
+	r.Host = name
 	return r, nil
 }
 
@@ -133,122 +144,10 @@ func looksNumeric(name string) bool {
 	return true
 }
 
-// allows reports whether u may be fetched as an ad-hoc target, or why not.
-func (p hostPolicy) allows(u *url.URL) error {
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return fmt.Errorf("scheme must be http or https, got %q", u.Scheme)
-	}
-	if u.User != nil {
-		return errors.New("credentials in the URL are not allowed")
-	}
-	host, port := targetHost(u)
-	if host == "" {
-		return errors.New("missing host")
-	}
-	if _, err := netip.ParseAddr(host); err != nil && (!isHostName(host) || looksNumeric(host)) {
-		// "127.1", "2130706433", "0x7f.0.0.1": not names, and read as
-		// addresses by some resolvers, so no rule can be trusted with them.
-		return fmt.Errorf("host %q is neither a DNS name nor an IP address in standard form", host)
-	}
-	if len(p) == 0 {
-		return errors.New("ad-hoc URLs are not allowed: the configuration lists no probe.allowed_hosts")
-	}
-	for _, r := range p {
-		if r.matches(host, port, u.Scheme) {
-			return nil
-		}
-	}
-	shown := host
-	if strings.Contains(shown, ":") {
-		shown = "[" + shown + "]"
-	}
-	return fmt.Errorf("host %s port %s is not in probe.allowed_hosts", shown, port)
-}
-
-func (r hostRule) matches(host, port, scheme string) bool {
-	want := r.port
-	if want == "" {
-		want = defaultPort(scheme)
-	}
-	if port != want {
-		return false
-	}
-	if !r.suffix {
-		return host == r.host
-	}
-	// A suffix never matches an address: ".0.1" must not allow 127.0.0.1.
-	if _, err := netip.ParseAddr(host); err == nil {
-		return false
-	}
-	return strings.HasSuffix(host, r.host) && len(host) > len(r.host)
-}
-
-// adhoc builds the targets of ad-hoc /probe URLs.
-type adhoc struct {
-	policy   hostPolicy
-	client   *http.Client
-	settings Settings
-}
-
-// IsAdhocName reports whether a target name is that of an ad-hoc target:
-// they are named by their URL, and configured names cannot hold ':' or '/',
-// so an ad-hoc target never takes a configured page's place.
-func IsAdhocName(name string) bool {
-	return strings.Contains(name, "://")
-}
-
-// AdhocTarget returns the target for a URL given to /probe, or an error
-// saying why it is refused; a refused URL is never fetched. The target uses
-// the defaults' settings and HTTP client, and is named by its URL.
-func (a *Active) AdhocTarget(raw string) (*statuspage.Target, error) {
-	if err := validateURL(raw); err != nil {
-		return nil, err
-	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		return nil, errors.New("not a valid URL")
-	}
-	for i := 0; i < len(u.Host); i++ {
-		if u.Host[i] >= 0x80 {
-			return nil, errors.New("host must be ASCII (write IDNs in their xn-- form)")
-		}
-	}
-	if err := a.adhoc.policy.allows(u); err != nil {
-		return nil, err
-	}
-	// Name the target by its normalised URL, so that spellings of one URL
-	// share one cache entry.
-	host, port := targetHost(u)
-	if strings.Contains(host, ":") {
-		host = "[" + host + "]"
-	}
-	if port != defaultPort(u.Scheme) {
-		host += ":" + port
-	}
-	u.Host = host
-	u.Path = strings.TrimSuffix(u.Path, "/")
-	u.RawPath = ""
-	name := u.String()
-	summary, err := statuspage.SummaryURL(name)
-	if err != nil {
-		return nil, err
-	}
-	return &statuspage.Target{
-		Name:       name,
-		SummaryURL: summary,
-		Client:     a.adhoc.client,
-		Timeout:    a.adhoc.settings.Timeout,
-		CacheTTL:   a.adhoc.settings.CacheTTL,
-		MaxStale:   a.adhoc.settings.MaxStale,
-	}, nil
-}
-
-// allowedHostsOnly refuses a redirect of an ad-hoc target to a host that
-// probe.allowed_hosts does not list; otherwise a listed host with an open
-// redirect would make /probe a proxy to anywhere.
-func (p hostPolicy) allowedHostsOnly(to *url.URL, _ *http.Request) error {
-	if err := p.allows(to); err != nil {
-		return fmt.Errorf("refused to follow a redirect to %s: %w", to.Redacted(), err)
-	}
-	return nil
+// IsDNSName reports whether s, in lower case and without a trailing dot,
+// is a DNS name as allowed_hosts entries and the hosts of ad-hoc URLs must
+// be: ASCII, and not an IPv4 address in some notation ("127.1",
+// "2130706433"), which some resolvers would read as one.
+func IsDNSName(s string) bool {
+	return isHostName(s) && !looksNumeric(s)
 }

@@ -19,8 +19,9 @@ var (
 	userinfoRE  = regexp.MustCompile(`://[^\s"']*@`)
 )
 
-// redact returns err with quoted values and URL credentials withheld.
-func redact(err error) error {
+// Redact returns err with quoted values and URL credentials withheld, for
+// errors that may quote configuration values.
+func Redact(err error) error {
 	if err == nil {
 		return nil
 	}

@@ -57,11 +57,11 @@ func TestRedactKeepsTypeErrors(t *testing.T) {
 	t.Parallel()
 	in := &yaml.TypeError{Errors: []string{"line 3: cannot unmarshal !!str `soon` into int"}}
 	var terr *yaml.TypeError
-	if out := redact(in); !errors.As(out, &terr) || terr.Errors[0] != "line 3: cannot unmarshal !!str (value withheld) into int" {
-		t.Errorf("redact(%v) = %#v", in, out)
+	if out := Redact(in); !errors.As(out, &terr) || terr.Errors[0] != "line 3: cannot unmarshal !!str (value withheld) into int" {
+		t.Errorf("Redact(%v) = %#v", in, out)
 	}
 	plain := errors.New(`page "a": timeout: must be greater than 0`)
-	if redact(plain) != plain {
+	if Redact(plain) != plain {
 		t.Error("an error without secrets was rewritten")
 	}
 }

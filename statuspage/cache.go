@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"golang.org/x/sync/singleflight"
+
+	"github.com/statuspage-exporter/statuspage_exporter/config"
 )
 
 // Target is one configured page as the client sees it. Targets are built once
@@ -17,7 +19,7 @@ import (
 type Target struct {
 	// Name is the configured page name, the cache key.
 	Name string
-	// SummaryURL is the document to fetch (see SummaryURL).
+	// SummaryURL is the document to fetch (see summaryURL).
 	SummaryURL string
 	// Client is built from the page's http_client_config.
 	Client *http.Client
@@ -226,16 +228,13 @@ func (s *Store[P]) observe(page string, o Outcome) {
 	}
 }
 
-// DefaultTimeout bounds a request when a Target sets no timeout.
-const DefaultTimeout = 10 * time.Second
-
 // refresh performs one upstream request for t and records its result in e,
 // reporting whether it got good data. It runs detached from the caller:
 // giving up on waiting does not cancel it.
 func (s *Store[P]) refresh(ctx context.Context, t *Target, e *entry[P]) bool {
 	timeout := t.Timeout
 	if timeout <= 0 {
-		timeout = DefaultTimeout
+		timeout = time.Duration(config.DefaultDefaults.Timeout)
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
 	defer cancel()

@@ -24,10 +24,6 @@ const SummaryPath = "/api/v2/summary.json"
 // body that never ends from exhausting memory.
 const DefaultMaxBodySize = 4 << 20
 
-// DefaultMaxRedirects bounds redirect chains: pages move (status.anthropic.com
-// to status.claude.com), but a loop must end.
-const DefaultMaxRedirects = 5
-
 // ErrBodyTooLarge is returned when a response exceeds the size cap.
 var ErrBodyTooLarge = errors.New("response body too large")
 
@@ -63,40 +59,16 @@ func (e *DecodeError) Error() string {
 
 func (e *DecodeError) Unwrap() error { return e.Err }
 
-// SummaryURL returns the URL to fetch for a configured page URL: the URL
-// itself when it already names a .json document, else the base URL with
-// SummaryPath appended.
-func SummaryURL(base string) (string, error) {
-	u, err := url.Parse(base)
-	if err != nil {
-		return "", err
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return "", fmt.Errorf("scheme must be http or https, got %q", u.Scheme)
-	}
-	if u.Host == "" {
-		return "", errors.New("missing host")
-	}
+// summaryURL returns the URL to fetch for a page's checked base URL (see
+// config.ParseURL): the URL itself when it already names a .json document,
+// else the base URL with SummaryPath appended.
+func summaryURL(base *url.URL) string {
+	u := *base
 	if !strings.HasSuffix(u.Path, ".json") {
 		u.Path = strings.TrimSuffix(u.Path, "/") + SummaryPath
 		u.RawPath = ""
 	}
-	return u.String(), nil
-}
-
-// LimitRedirects makes c follow at most n redirects, keeping c's own policy
-// (such as not following at all) for the rest.
-func LimitRedirects(c *http.Client, n int) {
-	inner := c.CheckRedirect
-	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		if len(via) > n {
-			return fmt.Errorf("stopped after %d redirects", n)
-		}
-		if inner != nil {
-			return inner(req, via)
-		}
-		return nil
-	}
+	return u.String()
 }
 
 // Response describes one upstream request, successful or not.

@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -20,6 +21,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/statuspage-exporter/statuspage_exporter/config"
 )
 
 // fetchResult is everything a fetch case may want to assert on.
@@ -361,7 +364,7 @@ func TestFetchFailures(t *testing.T) {
 				client := srv.Client()
 				// As prometheus/common's transport does in production.
 				client.Transport.(*http.Transport).DisableCompression = true
-				LimitRedirects(client, DefaultMaxRedirects)
+				limitRedirects(client, DefaultMaxRedirects)
 				target = &Target{Name: "test", SummaryURL: srv.URL + SummaryPath, Client: client}
 			}
 			timeout := tc.timeout
@@ -656,6 +659,8 @@ func TestFetchRequestHeaders(t *testing.T) {
 	}
 }
 
+// TestSummaryURL: where the summary document of a base URL is; bad base
+// URLs are refused before that, by config.ParseURL.
 func TestSummaryURL(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
@@ -669,6 +674,7 @@ func TestSummaryURL(t *testing.T) {
 		{base: "HTTPS://Status.Example.com", want: "https://Status.Example.com/api/v2/summary.json"},
 		{base: "https://status.example.com/api/v2/summary.json", want: "https://status.example.com/api/v2/summary.json"},
 		{base: "https://example.com/feeds/status.json", want: "https://example.com/feeds/status.json"},
+		// config.ParseURL refuses queries; summaryURL would keep one.
 		{base: "https://status.example.com?lang=en", want: "https://status.example.com/api/v2/summary.json?lang=en"},
 		{base: "ftp://status.example.com", wantErr: `scheme must be http or https, got "ftp"`},
 		{base: "status.example.com", wantErr: `scheme must be http or https, got ""`},
@@ -679,15 +685,21 @@ func TestSummaryURL(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.base, func(t *testing.T) {
 			t.Parallel()
-			got, err := SummaryURL(tc.base)
 			if tc.wantErr != "" {
+				// Bad base URLs never get here: config.ParseURL, the one
+				// check of page and ad-hoc URLs, refuses them.
+				u, err := config.ParseURL(tc.base)
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Fatalf("SummaryURL(%q) = %q, %v; want error %q", tc.base, got, err, tc.wantErr)
+					t.Fatalf("config.ParseURL(%q) = %v, %v; want error %q", tc.base, u, err, tc.wantErr)
 				}
 				return
 			}
-			if err != nil || got != tc.want {
-				t.Fatalf("SummaryURL(%q) = %q, %v; want %q", tc.base, got, err, tc.want)
+			u, err := url.Parse(tc.base)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := summaryURL(u); got != tc.want {
+				t.Fatalf("summaryURL(%q) = %q; want %q", tc.base, got, tc.want)
 			}
 		})
 	}

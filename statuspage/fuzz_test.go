@@ -1,12 +1,16 @@
 package statuspage
 
 import (
+	"bytes"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/statuspage-exporter/statuspage_exporter/config"
 )
 
 // FuzzDecode: no body makes Decode panic, and an accepted document always
@@ -54,18 +58,19 @@ func FuzzParseRetryAfter(f *testing.F) {
 	})
 }
 
-// FuzzSummaryURL: an accepted base URL gives an http(s) URL of a .json
-// document on the same host.
+// FuzzSummaryURL: a base URL that config.ParseURL accepts gives an http(s)
+// URL of a .json document on the same host.
 func FuzzSummaryURL(f *testing.F) {
 	for _, s := range []string{"https://www.githubstatus.com", "https://status.example.com/", "http://127.0.0.1:8080/x/",
 		"https://example.com/custom.json", "https://example.com/%2F/", "ftp://x", "https://", "https://h/a?b#c", "https://[::1]:443/"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, base string) {
-		got, err := SummaryURL(base)
+		checked, err := config.ParseURL(base)
 		if err != nil {
 			return
 		}
+		got := summaryURL(checked)
 		u, err := url.Parse(got)
 		if err != nil {
 			t.Fatalf("SummaryURL(%q) = %q, which does not parse: %v", base, got, err)
@@ -80,4 +85,137 @@ func FuzzSummaryURL(f *testing.F) {
 			t.Fatalf("SummaryURL(%q) = %q: path %q is not a .json document", base, got, u.Path)
 		}
 	})
+}
+
+// FuzzNewTargetSet builds what config.Parse accepts from arbitrary
+// documents. Nothing may panic; an accepted configuration must build (unless
+// it names files, which the fuzzer must not read) and give one complete
+// target per page. A build error must name the page or the defaults.
+//
+// Seeds are every file in testdata/config, as for config.FuzzConfig; crashers
+// found by longer runs are kept in testdata/fuzz/FuzzNewTargetSet.
+func FuzzNewTargetSet(f *testing.F) {
+	for _, pattern := range []string{"*.yml", filepath.Join("bad", "*.yml")} {
+		paths, err := filepath.Glob(filepath.Join("..", "testdata", "config", pattern))
+		if err != nil {
+			f.Fatal(err)
+		}
+		for _, path := range paths {
+			b, err := os.ReadFile(path)
+			if err != nil {
+				f.Fatal(err)
+			}
+			f.Add(b)
+		}
+	}
+	f.Add([]byte("probe:\n  allowed_hosts: [.statuspage.io, \"127.0.0.1:8080\", \"[::1]\"]\npages:\n  - {name: a, url: \"http://127.0.0.1:8080/x\"}\n"))
+	f.Add([]byte("defaults:\n  http_client_config:\n    oauth2: {client_id: i, client_secret: SECRET-OAUTH, token_url: \"http://127.0.0.1/t\"}\n" +
+		"    http_headers: {X-Key: {secrets: [SECRET-HEADER]}}\npages:\n  - {name: a, url: \"https://a.example\", http_client_config: {bearer_token: SECRET-BEARER}}\n"))
+
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		c, err := config.Parse(doc)
+		if err != nil {
+			return
+		}
+		if bytes.Contains(doc, []byte("_file")) || bytes.Contains(doc, []byte("_ref")) {
+			return
+		}
+		a, err := NewTargetSet(c)
+		if err != nil {
+			// Certificates and keys are only parsed here; check names the page.
+			if !strings.Contains(err.Error(), "page ") && !strings.Contains(err.Error(), "defaults") {
+				t.Fatalf("NewTargetSet error names neither a page nor the defaults: %v", err)
+			}
+			return
+		}
+		if len(a.Targets) != len(c.Pages) || len(a.Names()) != len(c.Pages) {
+			t.Fatalf("%d pages built into %d targets", len(c.Pages), len(a.Targets))
+		}
+		for _, tg := range a.Targets {
+			if tg.Client == nil || !strings.HasSuffix(tg.SummaryURL, ".json") || a.Target(tg.Name) != tg {
+				t.Fatalf("target %q is incomplete: %+v", tg.Name, tg)
+			}
+		}
+		a.closeIdle()
+	})
+}
+
+// FuzzAllowedHosts: whatever the allow-list entry and the target, an
+// accepted ad-hoc target is fetched from a URL whose host the entry allows,
+// checked here by a second, label-by-label reading of the rules.
+func FuzzAllowedHosts(f *testing.F) {
+	for _, s := range [][2]string{
+		{".statuspage.io", "https://acme.statuspage.io"},
+		{".statuspage.io", "https://evilstatuspage.io"},
+		{"status.example.com", "https://STATUS.example.com.:443/x/"},
+		{"127.0.0.1:8080", "http://127.0.0.1:8080/p"},
+		{"[::1]:9090", "http://[::1]:9090"},
+		{"10.0.0.1", "https://010.0.0.1"},
+		{".example.com", "https://a.example.com@b.example.net"},
+		{".example.com", "https://a.example.com%2f.evil.net"},
+	} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, entry, target string) {
+		rules, err := config.ParseAllowedHosts([]string{entry})
+		if err != nil {
+			return
+		}
+		a := &TargetSet{adhoc: adhoc{policy: hostPolicy(rules)}}
+		tg, err := a.AdhocTarget(target)
+		if err != nil {
+			return
+		}
+		u, err := url.Parse(tg.SummaryURL)
+		if err != nil {
+			t.Fatalf("target %q gives summary URL %q, which does not parse: %v", target, tg.SummaryURL, err)
+		}
+		if !IsAdhocName(tg.Name) {
+			t.Fatalf("ad-hoc target %q is named %q, which could be a page name", target, tg.Name)
+		}
+		if u.User != nil || (u.Scheme != "http" && u.Scheme != "https") {
+			t.Fatalf("target %q gives summary URL %q", target, tg.SummaryURL)
+		}
+		if !allowedByLabels(entry, u) {
+			t.Fatalf("entry %q let target %q through to %q", entry, target, tg.SummaryURL)
+		}
+	})
+}
+
+// allowedByLabels reads an allowed_hosts entry the slow way: compare label
+// lists from the right.
+func allowedByLabels(entry string, u *url.URL) bool {
+	host, port := strings.ToLower(u.Hostname()), u.Port()
+	if port == "" {
+		port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
+	}
+	want := map[string]string{"http": "80", "https": "443"}[u.Scheme]
+	e := strings.ToLower(entry)
+	if i := strings.LastIndex(e, ":"); i >= 0 && !strings.HasSuffix(e, "]") && strings.Count(e, ":") == 1 {
+		e, want = e[:i], e[i+1:]
+	} else if strings.HasPrefix(e, "[") && strings.Contains(e, "]:") {
+		i := strings.LastIndex(e, "]:")
+		e, want = e[1:i], e[i+2:]
+	}
+	e = strings.TrimSuffix(strings.Trim(e, "[]"), ".")
+	if port != want {
+		return false
+	}
+	host = strings.TrimSuffix(host, ".")
+	if ip, err := netip.ParseAddr(host); err == nil {
+		eip, err := netip.ParseAddr(e)
+		return err == nil && eip == ip
+	}
+	suffix := strings.HasPrefix(e, ".")
+	el := strings.Split(strings.TrimSuffix(strings.TrimPrefix(e, "."), "."), ".")
+	hl := strings.Split(host, ".")
+	if len(hl) < len(el) || (!suffix && len(hl) != len(el)) || (suffix && len(hl) == len(el)) {
+		return false
+	}
+	for i := 1; i <= len(el); i++ {
+		if hl[len(hl)-i] != el[len(el)-i] {
+			return false
+		}
+	}
+	return true
 }

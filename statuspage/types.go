@@ -1,8 +1,10 @@
 // Package statuspage is the client for Atlassian Statuspage's public API and
-// the compatible summary documents other hosts serve. It decodes
-// /api/v2/summary.json tolerantly, fetches it over HTTP with bounded size and
-// time, and caches results per page so that concurrent scrapes share one
-// upstream request. It knows nothing about Prometheus.
+// the compatible summary documents other hosts serve. It turns a loaded
+// configuration into fetch targets (HTTP clients, redirect policy, ad-hoc
+// /probe targets), decodes /api/v2/summary.json tolerantly, fetches it over
+// HTTP with bounded size and time, and caches results per page so that
+// concurrent scrapes share one upstream request. It knows nothing about
+// Prometheus.
 package statuspage
 
 import (

@@ -1,4 +1,4 @@
-package config
+package statuspage
 
 import (
 	"fmt"
@@ -6,28 +6,7 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
-
-	"github.com/prometheus/common/config"
 )
-
-// sendsCredentials reports whether requests made with c carry credentials
-// of the operator's. prometheus/common adds them in the client's transport,
-// so they go with every request, redirected ones included: Go's own rule of
-// dropping Authorization on a redirect to another host does not apply.
-func sendsCredentials(c *config.HTTPClientConfig) bool {
-	if c.BasicAuth != nil || c.Authorization != nil || c.OAuth2 != nil ||
-		c.BearerToken != "" || c.BearerTokenFile != "" {
-		return true
-	}
-	if c.HTTPHeaders != nil {
-		for _, h := range c.HTTPHeaders.Headers {
-			if len(h.Secrets) > 0 || len(h.Files) > 0 {
-				return true
-			}
-		}
-	}
-	return false
-}
 
 // guardRedirects adds check to the redirect policy of c. c's own policy runs
 // first, so follow_redirects: false still stops at the first redirect.
@@ -56,7 +35,7 @@ func sameOrigin(to *url.URL, first *http.Request) error {
 }
 
 // targetHost returns the host the HTTP client will connect to, normalised
-// like the rules, and the port, defaulted from the scheme.
+// like allowed_hosts entries, and the port, defaulted from the scheme.
 func targetHost(u *url.URL) (host, port string) {
 	host = strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
 	if ip, err := netip.ParseAddr(host); err == nil {

@@ -1,4 +1,4 @@
-package config
+package statuspage
 
 import (
 	"net/http"
@@ -7,24 +7,29 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/statuspage-exporter/statuspage_exporter/config"
 )
 
-func buildDoc(t *testing.T, doc string) *Active {
+// sentinel marks secrets in test configurations; no error may show it.
+const sentinel = "SENTINEL-SECRET"
+
+func buildDoc(t *testing.T, doc string) *TargetSet {
 	t.Helper()
-	c, err := Parse([]byte(doc))
+	c, err := config.Parse([]byte(doc))
 	if err != nil {
 		t.Fatalf("Parse: %v", err)
 	}
-	a, err := Build(c)
+	a, err := NewTargetSet(c)
 	if err != nil {
-		t.Fatalf("Build: %v", err)
+		t.Fatalf("NewTargetSet: %v", err)
 	}
 	return a
 }
 
-// recorder is a loopback page that records the credentials (Authorization
+// pageRecorder is a loopback page that records the credentials (Authorization
 // and X-Api-Key headers) of each request, and redirects when told to.
-type recorder struct {
+type pageRecorder struct {
 	srv *httptest.Server
 
 	mu       sync.Mutex
@@ -32,8 +37,8 @@ type recorder struct {
 	redirect string
 }
 
-func newRecorder(t *testing.T) *recorder {
-	r := &recorder{}
+func newPageRecorder(t *testing.T) *pageRecorder {
+	r := &pageRecorder{}
 	r.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		r.mu.Lock()
 		r.auth = append(r.auth, req.Header.Get("Authorization")+req.Header.Get("X-Api-Key"))
@@ -49,13 +54,13 @@ func newRecorder(t *testing.T) *recorder {
 	return r
 }
 
-func (r *recorder) redirectTo(u string) {
+func (r *pageRecorder) redirectTo(u string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.redirect = u
 }
 
-func (r *recorder) requests() []string {
+func (r *pageRecorder) requests() []string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return append([]string(nil), r.auth...)
@@ -85,7 +90,7 @@ func TestRedirectKeepsCredentialsAtHome(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			page, other := newRecorder(t), newRecorder(t)
+			page, other := newPageRecorder(t), newPageRecorder(t)
 			if tt.crossHost {
 				page.redirectTo(other.srv.URL + "/moved/api/v2/summary.json")
 			}
@@ -128,7 +133,7 @@ func TestRedirectKeepsCredentialsAtHome(t *testing.T) {
 }
 
 // sameServerRedirect redirects /old/... to the document on the same server.
-func sameServerRedirect(r *recorder) http.Handler {
+func sameServerRedirect(r *pageRecorder) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		r.mu.Lock()
 		r.auth = append(r.auth, req.Header.Get("Authorization")+req.Header.Get("X-Api-Key"))
