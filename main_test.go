@@ -131,7 +131,7 @@ func TestParseFlagsSet(t *testing.T) {
 	}
 }
 
-// TestRunConfigCheck runs --config.check in-process; e2e_test.go does the
+// TestRunConfigCheck runs --config.check in-process; e2e/serve_test.go does the
 // same through the binary.
 func TestRunConfigCheck(t *testing.T) {
 	t.Parallel()

@@ -5,7 +5,7 @@
 // under way, then SIGTERM with scrapes in flight. It takes minutes, so it
 // runs only with -soak (make soak), never in make test.
 
-package main
+package e2e
 
 import (
 	"flag"
@@ -50,11 +50,7 @@ func TestSoak(t *testing.T) {
 	}
 	binary(t)
 	shape := statuspagetest.Shape{Components: 12, GroupEvery: 4, Incidents: 1, Maintenances: 1}
-	up, err := statuspagetest.NewServer(statuspagetest.Options{Pages: *soakPages, Shape: shape, Latency: 20 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(up.Close)
+	up := fakePages(t, statuspagetest.Options{Pages: *soakPages, Shape: shape, Latency: 20 * time.Millisecond})
 
 	// Pages probed by scrapers stay configured through every reload; the
 	// last tenth comes and goes.
@@ -73,8 +69,8 @@ func TestSoak(t *testing.T) {
 		return b.String()
 	}
 	cfgPath := filepath.Join(t.TempDir(), "statuspage_exporter.yml")
-	e2eWriteFile(t, cfgPath, config(0))
-	p := startExporter(t, cfgPath, procOptions{args: []string{"--log.level=info"}})
+	writeFile(t, cfgPath, config(0))
+	p := start(t, cfgPath, startOptions{args: []string{"--log.level=info"}})
 	// Under this load an answer can take longer than the e2e helpers wait.
 	p.client = &http.Client{Timeout: 2 * time.Minute, Transport: &http.Transport{DisableKeepAlives: true}}
 
@@ -167,7 +163,7 @@ func TestSoak(t *testing.T) {
 	for time.Since(begin) < *soakDuration {
 		<-tick.C
 		reloads++
-		e2eWriteFile(t, cfgPath, config(reloads))
+		writeFile(t, cfgPath, config(reloads))
 		if reloads%2 == 0 {
 			p.signal(t, syscall.SIGHUP)
 		} else if res, body := p.do(t, http.MethodPost, "/-/reload", nil); res.StatusCode != http.StatusOK {
@@ -195,7 +191,7 @@ func TestSoak(t *testing.T) {
 	// Quiet again: back to the start, give or take what a reload's second
 	// connection sweep (timeout + 2s) still has to close.
 	var end soakSample
-	settled := e2ePoll(func() bool {
+	settled := poll(waitFor, func() bool {
 		end = sample(begin)
 		return end.goroutines <= base.goroutines+20
 	})
@@ -259,7 +255,7 @@ func TestSoak(t *testing.T) {
 
 // shutdownInFlight: SIGTERM while scrapes wait for hanging pages; they all
 // finish with 200 before the process exits, cleanly and without a race.
-func shutdownInFlight(t *testing.T, p *e2eProc, up *statuspagetest.Server) {
+func shutdownInFlight(t *testing.T, p *proc, up *statuspagetest.Server) {
 	for i := range up.Len() {
 		up.SetFailure(i, statuspagetest.Hang)
 	}
@@ -285,9 +281,10 @@ func shutdownInFlight(t *testing.T, p *e2eProc, up *statuspagetest.Server) {
 		}()
 	}
 	// The handler's own in-flight gauge counts the monitoring scrape too.
-	e2eEventually(t, fmt.Sprintf("%d scrapes in flight", n), func() bool {
+	eventually(t, waitFor, fmt.Sprintf("%d scrapes in flight", n), func() (bool, string) {
 		_, body, _ := p.scrape(t, "/metrics", 1)
-		return gauge(body, "promhttp_metric_handler_requests_in_flight") >= n+1
+		v := gauge(body, "promhttp_metric_handler_requests_in_flight")
+		return v >= n+1, fmt.Sprint(v, " in flight")
 	})
 	p.signal(t, syscall.SIGTERM)
 	deadline := time.After(30 * time.Second)

@@ -1,6 +1,6 @@
 //go:build unix
 
-package main
+package e2e
 
 import (
 	"bytes"
@@ -26,10 +26,14 @@ import (
 func TestReleaseTarball(t *testing.T) {
 	tarball := os.Getenv("STATUSPAGE_EXPORTER_TARBALL")
 	if tarball == "" {
-		e2eMissing(t, "STATUSPAGE_EXPORTER_TARBALL is not set: run make test-release")
+		missing(t, "STATUSPAGE_EXPORTER_TARBALL is not set: run make test-release")
 	}
-	tarBin := e2eTool(t, "tar", "tar")
-	v, err := os.ReadFile("VERSION")
+	if !filepath.IsAbs(tarball) {
+		// Relative to the repository's root, where make and .ci/run work.
+		tarball = root(tarball)
+	}
+	tarBin := tool(t, "tar", "tar")
+	v, err := os.ReadFile(root("VERSION"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,21 +57,21 @@ func TestReleaseTarball(t *testing.T) {
 	if out, err := exec.Command(tarBin, "xzf", tarball, "-C", dir).CombinedOutput(); err != nil {
 		t.Fatalf("tar xzf: %v\n%s", err, out)
 	}
-	root := filepath.Join(dir, stem)
+	unpacked := filepath.Join(dir, stem)
 	for _, name := range []string{"LICENSE", "NOTICE", "statuspage_exporter.yml"} {
-		got, err := os.ReadFile(filepath.Join(root, name))
+		got, err := os.ReadFile(filepath.Join(unpacked, name))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if repo, err := os.ReadFile(name); err != nil || !bytes.Equal(got, repo) {
+		if repo, err := os.ReadFile(root(name)); err != nil || !bytes.Equal(got, repo) {
 			t.Errorf("%s in the tarball differs from the repository's (%v)", name, err)
 		}
 	}
-	bin := filepath.Join(root, "statuspage_exporter")
+	bin := filepath.Join(unpacked, "statuspage_exporter")
 	releaseStatic(t, bin)
 
 	t.Run("version", func(t *testing.T) {
-		code, stdout, stderr := e2eRunOnce(t, bin, "--version")
+		code, stdout, stderr := runOnce(t, bin, "--version")
 		if code != 0 {
 			t.Fatalf("--version: exit %d, stderr:\n%s", code, stderr)
 		}
@@ -95,20 +99,20 @@ func TestReleaseTarball(t *testing.T) {
 	})
 
 	t.Run("config check of the bundled configuration", func(t *testing.T) {
-		code, stdout, stderr := e2eRunOnce(t, bin, "--config.check", "--config.file="+filepath.Join(root, "statuspage_exporter.yml"))
+		code, stdout, stderr := runOnce(t, bin, "--config.check", "--config.file="+filepath.Join(unpacked, "statuspage_exporter.yml"))
 		if code != 0 || !strings.Contains(stdout, "configuration OK") {
 			t.Errorf("--config.check: exit %d, stdout %q, stderr:\n%s", code, stdout, stderr)
 		}
 	})
 
 	t.Run("serve", func(t *testing.T) {
-		up := e2eNewUpstream(t)
+		up, _ := newFixtureUpstream(t)
 		cfg := filepath.Join(t.TempDir(), "statuspage_exporter.yml")
-		e2eWriteFile(t, cfg, e2eConfig(up, "alpha", "broken"))
-		p := e2eStart(t, bin, cfg)
+		writeFile(t, cfg, pagesConfig(up, "alpha", "broken"))
+		p := start(t, cfg, startOptions{bin: bin})
 		body := p.get(t, "/metrics", http.StatusOK)
-		e2eWantLine(t, "/metrics", body, `statuspage_up{page="alpha"} 1`)
-		e2eWantLine(t, "/metrics", body, `statuspage_up{page="broken"} 0`)
+		wantLine(t, "/metrics", body, `statuspage_up{page="alpha"} 1`)
+		wantLine(t, "/metrics", body, `statuspage_up{page="broken"} 0`)
 		info := regexp.MustCompile(`(?m)^statuspage_exporter_build_info\{.*\} 1$`).FindString(body)
 		if !strings.Contains(info, `version="`+version+`"`) || !regexp.MustCompile(`revision="[0-9a-f]{40}"`).MatchString(info) {
 			t.Errorf("build info %q lacks version %s or a revision", info, version)

@@ -1,11 +1,10 @@
 //go:build unix
 
-package main
+package e2e
 
 import (
 	"bufio"
 	"bytes"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -30,26 +29,26 @@ func TestSystemdUnits(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary; skipped with -short")
 	}
-	analyze := e2eTool(t, "systemd-analyze", "systemd")
-	sysusers := e2eTool(t, "systemd-sysusers", "systemd")
-	src := filepath.Join("examples", "systemd")
-	root := t.TempDir()
+	analyze := tool(t, "systemd-analyze", "systemd")
+	sysusers := tool(t, "systemd-sysusers", "systemd")
+	src := root("examples", "systemd")
+	sysroot := t.TempDir()
 
-	systemUnits := filepath.Join(root, "usr", "lib", "systemd", "system")
+	systemUnits := filepath.Join(sysroot, "usr", "lib", "systemd", "system")
 	copied := 0
 	for _, dir := range []string{"/usr/lib/systemd/system", "/lib/systemd/system"} {
 		copied += systemdCopyUnits(t, dir, systemUnits)
 	}
 	if copied == 0 {
-		e2eMissing(t, "no stock systemd units on this machine (Debian package systemd)")
+		missing(t, "no stock systemd units on this machine (Debian package systemd)")
 	}
 
-	etcUnits := filepath.Join(root, "etc", "systemd", "system")
+	etcUnits := filepath.Join(sysroot, "etc", "systemd", "system")
 	for _, name := range []string{"statuspage_exporter.service", "statuspage_exporter.socket"} {
 		systemdCopyFile(t, filepath.Join(src, name), filepath.Join(etcUnits, name), 0o644)
 	}
 	systemdCopyFile(t, filepath.Join(src, "statuspage_exporter.sysusers"),
-		filepath.Join(root, "usr", "lib", "sysusers.d", "statuspage_exporter.conf"), 0o644)
+		filepath.Join(sysroot, "usr", "lib", "sysusers.d", "statuspage_exporter.conf"), 0o644)
 
 	unit := systemdParse(t, filepath.Join(src, "statuspage_exporter.service"))
 	bin := binary(t)
@@ -69,13 +68,13 @@ func TestSystemdUnits(t *testing.T) {
 				t.Fatalf("ExecStart runs %s, want %s (README: Install)", path, exporterPath)
 			}
 			from = bin
-			systemdCheckFlags(t, "ExecStart", argv[1:])
+			systemdCheckFlags(t, bin, "ExecStart", argv[1:])
 		}
-		systemdCopyFile(t, from, filepath.Join(root, path), 0o755)
+		systemdCopyFile(t, from, filepath.Join(sysroot, path), 0o755)
 	}
 
 	t.Run("verify", func(t *testing.T) {
-		cmd := exec.Command(analyze, "verify", "--man=no", "--root="+root,
+		cmd := exec.Command(analyze, "verify", "--man=no", "--root="+sysroot,
 			"statuspage_exporter.service", "statuspage_exporter.socket")
 		out, err := cmd.CombinedOutput()
 		if err != nil || len(bytes.TrimSpace(out)) > 0 {
@@ -84,7 +83,7 @@ func TestSystemdUnits(t *testing.T) {
 	})
 
 	t.Run("security", func(t *testing.T) {
-		cmd := exec.Command(analyze, "security", "--offline=yes", "--root="+root, "--threshold=20", "--no-pager",
+		cmd := exec.Command(analyze, "security", "--offline=yes", "--root="+sysroot, "--threshold=20", "--no-pager",
 			"statuspage_exporter.service")
 		out, err := cmd.CombinedOutput()
 		level := regexp.MustCompile(`Overall exposure level for statuspage_exporter.service: (\S+ \S+)`).FindSubmatch(out)
@@ -95,11 +94,11 @@ func TestSystemdUnits(t *testing.T) {
 	})
 
 	t.Run("sysusers", func(t *testing.T) {
-		out, err := exec.Command(sysusers, "--root="+root).CombinedOutput()
+		out, err := exec.Command(sysusers, "--root="+sysroot).CombinedOutput()
 		if err != nil {
 			t.Fatalf("systemd-sysusers: %v\n%s", err, out)
 		}
-		passwd, err := os.ReadFile(filepath.Join(root, "etc", "passwd"))
+		passwd, err := os.ReadFile(filepath.Join(sysroot, "etc", "passwd"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -121,12 +120,15 @@ func TestSystemdUnits(t *testing.T) {
 		if !ok || !strings.Contains(unit["ExecStart"][0], "$STATUSPAGE_EXPORTER_ARGS") {
 			t.Fatalf("the environment file and ExecStart do not share STATUSPAGE_EXPORTER_ARGS: %q, %q", env, unit["ExecStart"])
 		}
-		systemdCheckFlags(t, "the environment file", strings.Fields(args))
+		systemdCheckFlags(t, bin, "the environment file", strings.Fields(args))
 	})
 }
 
-// systemdCheckFlags parses the flags a unit passes, skipping $VARIABLES.
-func systemdCheckFlags(t *testing.T, where string, args []string) {
+// systemdCheckFlags runs the binary with the flags a unit passes ($VARIABLES
+// left out) and --config.check. Exit code 2 is the exporter's answer to
+// flags it rejects; any other answer (the configuration file the flags name
+// does not exist here) means they parsed.
+func systemdCheckFlags(t *testing.T, bin, where string, args []string) {
 	t.Helper()
 	var flags []string
 	for _, a := range args {
@@ -134,8 +136,8 @@ func systemdCheckFlags(t *testing.T, where string, args []string) {
 			flags = append(flags, a)
 		}
 	}
-	if _, err := parseFlags(flags, io.Discard, io.Discard); err != nil {
-		t.Errorf("%s passes flags the exporter rejects: %q: %v", where, flags, err)
+	if code, _, stderr := runOnce(t, bin, append(flags, "--config.check")...); code == 2 {
+		t.Errorf("%s passes flags the exporter rejects: %q:\n%s", where, flags, stderr)
 	}
 }
 

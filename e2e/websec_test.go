@@ -6,25 +6,19 @@
 // never come back out; upstream TLS verification; and the server's header
 // and idle timeouts against slow clients.
 
-package main
+package e2e
 
 import (
 	"bufio"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
-	"math/big"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -45,83 +39,11 @@ const (
 	sentinelPrefix = "SENTINE"
 )
 
-// testPKI is a CA and what it signed, written to files.
-type testPKI struct {
-	dir                 string
-	caPool              *x509.CertPool
-	caFile              string
-	serverCert, srvKey  string // for the exporter's web config
-	clientCert, cliKey  string // for an upstream client certificate
-	clientKeyPEMExcerpt string // a line of the client key, which must never show
-}
-
-func newTestPKI(t *testing.T) *testPKI {
-	t.Helper()
-	p := &testPKI{dir: t.TempDir(), caPool: x509.NewCertPool()}
-	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := time.Now()
-	caTmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "statuspage_exporter test CA"},
-		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour),
-		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign,
-	}
-	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ca, err := x509.ParseCertificate(caDER)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p.caPool.AddCert(ca)
-	p.caFile = p.write(t, "ca.crt", "CERTIFICATE", caDER)
-
-	leaf := func(name string, serial int64, usage x509.ExtKeyUsage) (certFile, keyFile string, keyPEM []byte) {
-		key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-		if err != nil {
-			t.Fatal(err)
-		}
-		tmpl := &x509.Certificate{
-			SerialNumber: big.NewInt(serial), Subject: pkix.Name{CommonName: name},
-			NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour),
-			IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, ExtKeyUsage: []x509.ExtKeyUsage{usage},
-			KeyUsage: x509.KeyUsageDigitalSignature,
-		}
-		der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, &key.PublicKey, caKey)
-		if err != nil {
-			t.Fatal(err)
-		}
-		keyDER, err := x509.MarshalPKCS8PrivateKey(key)
-		if err != nil {
-			t.Fatal(err)
-		}
-		keyPEM = pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER})
-		return p.write(t, name+".crt", "CERTIFICATE", der), p.write(t, name+".key", "PRIVATE KEY", keyDER), keyPEM
-	}
-	p.serverCert, p.srvKey, _ = leaf("server", 2, x509.ExtKeyUsageServerAuth)
-	var keyPEM []byte
-	p.clientCert, p.cliKey, keyPEM = leaf("client", 3, x509.ExtKeyUsageClientAuth)
-	p.clientKeyPEMExcerpt = strings.Split(string(keyPEM), "\n")[2]
-	return p
-}
-
-func (p *testPKI) write(t *testing.T, name, typ string, der []byte) string {
-	t.Helper()
-	path := filepath.Join(p.dir, name)
-	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
-
 // credentialSink is the upstream of the secret-laden pages: it records the
 // credentials each page sends, acts as the HTTP proxy of one of them and as
 // the OAuth2 token endpoint of others.
 type credentialSink struct {
-	srv *httptest.Server
+	*upstream
 
 	mu   sync.Mutex
 	seen map[string][]string // by path: the credential headers received
@@ -129,7 +51,7 @@ type credentialSink struct {
 
 func newCredentialSink(t *testing.T, doc []byte) *credentialSink {
 	s := &credentialSink{seen: map[string][]string{}}
-	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	s.upstream = newUpstream(t, func(w http.ResponseWriter, r *http.Request) {
 		var got []string
 		for _, h := range []string{"Authorization", "X-Api-Key", "Proxy-Authorization"} {
 			if v := r.Header.Get(h); v != "" {
@@ -156,8 +78,7 @@ func newCredentialSink(t *testing.T, doc []byte) *credentialSink {
 		default:
 			_, _ = w.Write(doc)
 		}
-	}))
-	t.Cleanup(s.srv.Close)
+	})
 	return s
 }
 
@@ -209,17 +130,14 @@ func writeSecretFile(t *testing.T, dir, name, content string) string {
 func TestWebSecurity(t *testing.T) {
 	t.Parallel()
 	binary(t)
-	pki := newTestPKI(t)
-	doc := readFixture(t, "all_operational.json")
+	pki := newPKI(t)
+	doc := fixture(t, "all_operational.json")
 	sink := newCredentialSink(t, doc)
 	dir := t.TempDir()
 	file := func(name, secret string) string { return writeSecretFile(t, dir, name, secret) }
 
 	// A self-signed upstream: refused by default, accepted with its CA.
-	tlsUp := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write(doc) }))
-	tlsUp.Config.ErrorLog = nil
-	tlsUp.StartTLS()
-	t.Cleanup(tlsUp.Close)
+	tlsUp := newTLSUpstream(t, doc)
 	upstreamCA := writeSecretFile(t, dir, "upstream-ca.crt",
 		string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: tlsUp.Certificate().Raw})))
 
@@ -237,7 +155,7 @@ func TestWebSecurity(t *testing.T) {
 		{"header_file", fmt.Sprintf("{http_headers: {X-Api-Key: {files: [%s]}}}", file("header", "SENTINEL-HEADER-FILE")), "/header_file/", "SENTINEL-HEADER-FILE"},
 		{"proxy", fmt.Sprintf("{proxy_url: %q, proxy_connect_header: {X-Proxy-Key: [SENTINEL-PROXY-HEADER]}}",
 			"http://proxyuser:SENTINEL-PROXY-PASSWORD@"+strings.TrimPrefix(sink.srv.URL, "http://")), "/proxy/", "proxyuser:SENTINEL-PROXY-PASSWORD"},
-		{"client_certificate", fmt.Sprintf("{tls_config: {cert_file: %s, key_file: %s}}", pki.clientCert, pki.cliKey), "", ""},
+		{"client_certificate", fmt.Sprintf("{tls_config: {cert_file: %s, key_file: %s}}", pki.clientCert, pki.clientKey), "", ""},
 		{"rejected", "{authorization: {type: OAuth, credentials: SENTINEL-AUTH-REJECTED}}", "/rejects/", "OAuth SENTINEL-AUTH-REJECTED"},
 	}
 	var cfg strings.Builder
@@ -256,15 +174,15 @@ func TestWebSecurity(t *testing.T) {
 	fmt.Fprintf(&cfg, "  - name: tls_with_ca\n    url: %s\n    http_client_config: {tls_config: {ca_file: %s}}\n", tlsUp.URL, upstreamCA)
 	good := cfg.String()
 	cfgPath := filepath.Join(dir, "statuspage_exporter.yml")
-	e2eWriteFile(t, cfgPath, good)
+	writeFile(t, cfgPath, good)
 
 	webConfig := filepath.Join(dir, "web-config.yml")
-	e2eWriteFile(t, webConfig, fmt.Sprintf("tls_server_config:\n  cert_file: %s\n  key_file: %s\nbasic_auth_users:\n  %s: %s\n",
-		pki.serverCert, pki.srvKey, webUser, webPasswordHash))
+	writeFile(t, webConfig, fmt.Sprintf("tls_server_config:\n  cert_file: %s\n  key_file: %s\nbasic_auth_users:\n  %s: %s\n",
+		pki.serverCert, pki.serverKey, webUser, webPasswordHash))
 
-	p := startExporter(t, cfgPath, procOptions{tls: true, args: []string{"--web.config.file=" + webConfig}})
+	p := start(t, cfgPath, startOptions{tls: true, args: []string{"--web.config.file=" + webConfig}})
 	addr := strings.TrimPrefix(p.url, "https://")
-	client := &http.Client{Timeout: e2eWait, Transport: &http.Transport{
+	client := &http.Client{Timeout: waitFor, Transport: &http.Transport{
 		TLSClientConfig: &tls.Config{RootCAs: pki.caPool}, DisableKeepAlives: true,
 	}}
 	// Everything the exporter answers, for the secret check at the end.
@@ -324,7 +242,7 @@ func TestWebSecurity(t *testing.T) {
 	})
 
 	t.Run("TLS", func(t *testing.T) {
-		res, err := (&http.Client{Timeout: e2eWait}).Get("http://" + addr + "/metrics")
+		res, err := (&http.Client{Timeout: waitFor}).Get("http://" + addr + "/metrics")
 		if err == nil {
 			b, _ := io.ReadAll(res.Body)
 			res.Body.Close()
@@ -332,12 +250,12 @@ func TestWebSecurity(t *testing.T) {
 				t.Errorf("plain HTTP to the TLS port: %d %q, want a refusal", res.StatusCode, short(string(b)))
 			}
 		}
-		_, err = (&http.Client{Timeout: e2eWait}).Get(p.url + "/metrics")
+		_, err = (&http.Client{Timeout: waitFor}).Get(p.url + "/metrics")
 		var uerr x509.UnknownAuthorityError
 		if !errors.As(err, &uerr) {
 			t.Errorf("a client without our CA: %v, want an unknown authority error", err)
 		}
-		old := &http.Client{Timeout: e2eWait, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pki.caPool, MaxVersion: tls.VersionTLS11}}}
+		old := &http.Client{Timeout: waitFor, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pki.caPool, MaxVersion: tls.VersionTLS11}}}
 		if res, err := old.Get(p.url + "/metrics"); err == nil {
 			res.Body.Close()
 			t.Error("a TLS 1.1 client was served")
@@ -381,7 +299,7 @@ func TestWebSecurity(t *testing.T) {
 		// A process of its own, with the timeouts shortened: in the main
 		// one they would cut off the other subtests' requests on a busy
 		// machine.
-		slow := startExporter(t, cfgPath, procOptions{tls: true, args: []string{
+		slow := start(t, cfgPath, startOptions{tls: true, args: []string{
 			"--web.config.file=" + webConfig, "--web.read-header-timeout=2s", "--web.idle-timeout=2s",
 		}})
 		t.Cleanup(func() { slow.checkAlive(t) }) // after the parallel checks
@@ -413,20 +331,20 @@ func TestWebSecurity(t *testing.T) {
 			"reserved header":      withPage("{http_headers: {Authorization: {secrets: [SENTINEL-BAD-HEADER]}}}"),
 		}
 		for name, content := range bad {
-			e2eWriteFile(t, cfgPath, content)
+			writeFile(t, cfgPath, content)
 			code, body := request(t, "POST", "/-/reload", webUser, webPassword)
 			if code != http.StatusInternalServerError {
 				t.Errorf("reload with %s: %d %q, want 500", name, code, body)
 			}
 			badPath := filepath.Join(dir, "bad.yml")
-			e2eWriteFile(t, badPath, content)
-			exit, stdout, stderr := e2eRunOnce(t, binary(t), "--config.check", "--config.file="+badPath)
+			writeFile(t, badPath, content)
+			exit, stdout, stderr := runOnce(t, binary(t), "--config.check", "--config.file="+badPath)
 			if exit == 0 {
 				t.Errorf("--config.check accepted the config with %s", name)
 			}
 			answers = append(answers, "--config.check "+name+"\n"+stdout+stderr)
 		}
-		e2eWriteFile(t, cfgPath, good)
+		writeFile(t, cfgPath, good)
 		request(t, "GET", "/metrics", webUser, webPassword)
 
 		// All output is in once the process has exited.
@@ -435,12 +353,12 @@ func TestWebSecurity(t *testing.T) {
 		if code := p.wait(t); code != 0 {
 			t.Errorf("exit code after SIGTERM = %d, want 0", code)
 		}
-		leaks := []string{sentinelPrefix, pki.clientKeyPEMExcerpt}
+		leaks := []string{sentinelPrefix, pki.clientKeyExcerpt}
 		for _, cred := range []string{"u:SENTINEL-DEFAULT-BASIC", "u:SENTINEL-BASIC-INLINE", "u:SENTINEL-BASIC-FILE",
 			"proxyuser:SENTINEL-PROXY-PASSWORD", webUser + ":" + webPassword} {
 			leaks = append(leaks, base64.StdEncoding.EncodeToString([]byte(cred)))
 		}
-		sources := map[string]string{"the log (debug level)": p.stderr.String()}
+		sources := map[string]string{"the log (debug level)": p.output.String()}
 		for i, a := range answers {
 			sources[fmt.Sprintf("answer %d (%s)", i, strings.SplitN(a, "\n", 2)[0])] = a
 		}
@@ -458,7 +376,7 @@ func TestWebSecurity(t *testing.T) {
 // handshake or sit on an idle connection are disconnected by the server's
 // timeouts (both set to 2s for the test), and oversized headers are
 // refused.
-func slowClientsCheck(t *testing.T, addr string, pki *testPKI) {
+func slowClientsCheck(t *testing.T, addr string, pki *pki) {
 	const bound = 8 * time.Second // well past the 2s timeouts
 	tlsConf := &tls.Config{RootCAs: pki.caPool}
 	closedWithin := func(t *testing.T, what string, c net.Conn, start time.Time) {
@@ -549,7 +467,7 @@ func slowClientsCheck(t *testing.T, addr string, pki *testPKI) {
 		t.Parallel()
 		req, _ := http.NewRequest("GET", "https://"+addr+"/-/healthy", nil)
 		req.Header.Set("X-Big", strings.Repeat("x", 100<<10))
-		res, err := (&http.Client{Timeout: e2eWait, Transport: &http.Transport{TLSClientConfig: tlsConf}}).Do(req)
+		res, err := (&http.Client{Timeout: waitFor, Transport: &http.Transport{TLSClientConfig: tlsConf}}).Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -5,14 +5,13 @@
 // so that each scrape also proves that one page's trouble leaves the others
 // alone.
 
-package main
+package e2e
 
 import (
 	"bytes"
 	"compress/gzip"
 	"fmt"
 	"io"
-	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -64,78 +63,46 @@ type hostileCase struct {
 	// check runs on each scrape's series of the page.
 	check func(t *testing.T, scrape int, series []string)
 	// after runs once all scrapes are done.
-	after func(t *testing.T, env *hostileEnv, p *e2eProc)
+	after func(t *testing.T, env *hostileEnv, p *proc)
 }
 
 // hostileEnv holds the fake upstreams.
 type hostileEnv struct {
-	host  *httptest.Server // the shared host: /<case>/api/v2/summary.json
-	other *countingHost    // another host (port) that redirects lead to
+	host  *upstream        // the shared host: /<case>/api/v2/summary.json
+	other *upstream        // another host (port) that redirects lead to
 	tls   *httptest.Server // a self-signed HTTPS page
 	hang  string           // accepts connections and never answers
+	// hanging counts the connections the hanging listener still holds.
+	hanging atomic.Int64
 	// refused is a port nobody listens on.
 	refused string
-	// inflight counts requests and connections the fakes still serve, so
-	// the test knows when the exporter has let go of everything.
-	inflight atomic.Int64
+}
 
-	mu       sync.Mutex
-	handlers map[string]http.HandlerFunc // by case name
-	requests map[string]int              // by case name
+// inflight counts the requests and connections the fakes still serve, so
+// the test knows when the exporter has let go of everything.
+func (env *hostileEnv) inflight() int64 {
+	return env.host.inflight.Load() + env.other.inflight.Load() + env.hanging.Load()
 }
 
 // register serves the cases that live on the shared host.
 func (env *hostileEnv) register(cases []hostileCase) {
-	env.mu.Lock()
-	defer env.mu.Unlock()
 	for _, c := range cases {
 		if c.serve != nil {
-			env.handlers[c.name] = c.serve
+			env.host.handle(c.name, c.serve)
 		}
 	}
 }
 
-func (env *hostileEnv) hits(name string) int {
-	env.mu.Lock()
-	defer env.mu.Unlock()
-	return env.requests[name]
-}
+// hits counts the requests of a case on the shared host.
+func (env *hostileEnv) hits(name string) int { return env.host.hits("/" + name + summaryPath) }
 
 func newHostileEnv(t *testing.T) *hostileEnv {
-	env := &hostileEnv{handlers: map[string]http.HandlerFunc{}, requests: map[string]int{}}
-	quiet := log.New(io.Discard, "", 0)
-	env.host = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		env.inflight.Add(1)
-		defer env.inflight.Add(-1)
-		name, _, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
-		env.mu.Lock()
-		h := env.handlers[name]
-		env.requests[name]++
-		env.mu.Unlock()
-		if h == nil {
-			http.NotFound(w, r)
-			return
-		}
-		h(w, r)
-	}))
-	env.host.Config.ErrorLog = quiet
-	env.host.Start()
-	t.Cleanup(env.host.Close)
-
-	good := readFixture(t, "all_operational.json")
-	env.other = newCountingHost(t, func(w http.ResponseWriter, _ *http.Request) {
-		env.inflight.Add(1)
-		defer env.inflight.Add(-1)
-		_, _ = w.Write(good)
-	})
-
-	env.tls = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		_, _ = w.Write(good)
-	}))
-	env.tls.Config.ErrorLog = quiet // "TLS handshake error" is the point
-	env.tls.StartTLS()
-	t.Cleanup(env.tls.Close)
-
+	good := fixture(t, "all_operational.json")
+	env := &hostileEnv{
+		host:  newUpstream(t, nil),
+		other: newUpstream(t, serveJSON(good)),
+		tls:   newTLSUpstream(t, good),
+	}
 	env.hang = env.hangingListener(t)
 
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -166,9 +133,9 @@ func (env *hostileEnv) hangingListener(t *testing.T) string {
 			mu.Lock()
 			conns = append(conns, c)
 			mu.Unlock()
-			env.inflight.Add(1)
+			env.hanging.Add(1)
 			wg.Go(func() {
-				defer env.inflight.Add(-1)
+				defer env.hanging.Add(-1)
 				_, _ = io.Copy(io.Discard, c) // until the client hangs up
 			})
 		}
@@ -186,25 +153,7 @@ func (env *hostileEnv) hangingListener(t *testing.T) string {
 }
 
 // pageURL is the URL of a case on the shared host.
-func (env *hostileEnv) pageURL(name string) string { return env.host.URL + "/" + name }
-
-func serveBody(ct string, body []byte) http.HandlerFunc {
-	return func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", ct)
-		_, _ = w.Write(body)
-	}
-}
-
-func serveJSON(body []byte) http.HandlerFunc { return serveBody("application/json", body) }
-
-func serveStatus(code int, header ...string) http.HandlerFunc {
-	return func(w http.ResponseWriter, _ *http.Request) {
-		for i := 0; i+1 < len(header); i += 2 {
-			w.Header().Set(header[i], header[i+1])
-		}
-		http.Error(w, http.StatusText(code), code)
-	}
-}
+func (env *hostileEnv) pageURL(name string) string { return env.host.url(name) }
 
 func gzipBytes(t *testing.T, parts ...[]byte) []byte {
 	var b bytes.Buffer
@@ -349,11 +298,11 @@ func wantSeries(t *testing.T, series []string, want ...string) {
 }
 
 func hostileCases(t *testing.T) []hostileCase {
-	good := readFixture(t, "all_operational.json")
+	good := fixture(t, "all_operational.json")
 	goodGz := gzipBytes(t, good)
 	bomb := gzipBytes(t, []byte(`{"page":{"id":"bomb","name":"`), bytes.Repeat([]byte("a"), 16<<20), []byte(`"}}`))
-	fixture := func(name string) hostileCase {
-		return hostileCase{name: name, serve: serveJSON(readFixture(t, name+".json")), up: 1, golden: name}
+	fixtureCase := func(name string) hostileCase {
+		return hostileCase{name: name, serve: serveJSON(fixture(t, name+".json")), up: 1, golden: name}
 	}
 	longName := strings.Repeat("Very long component name ", 4000) // 100 KB
 	labelsAtMost512 := func(t *testing.T, _ int, series []string) {
@@ -369,15 +318,15 @@ func hostileCases(t *testing.T) []hostileCase {
 	return []hostileCase{
 		// Well-behaved pages, which every scrape must show exactly as their
 		// documents say whatever the others do.
-		fixture("all_operational"),
-		fixture("active_incident"),
+		fixtureCase("all_operational"),
+		fixtureCase("active_incident"),
 		// JSON that real pages send and the decoder must tolerate.
-		fixture("null_fields"),
-		fixture("incident_io"),
-		fixture("maintenance"), // reminder_intervals null and "[]", offsets
-		fixture("unknown_enums"),
-		fixture("edge_values"), // HTML, CR/LF, 600-character names, nulls
-		fixture("groups"),      // same name in two groups, group named like its child, repeated id
+		fixtureCase("null_fields"),
+		fixtureCase("incident_io"),
+		fixtureCase("maintenance"), // reminder_intervals null and "[]", offsets
+		fixtureCase("unknown_enums"),
+		fixtureCase("edge_values"), // HTML, CR/LF, 600-character names, nulls
+		fixtureCase("groups"),      // same name in two groups, group named like its child, repeated id
 		{name: "invalid_utf8", serve: serveJSON([]byte("{\"page\":{\"id\":\"u\",\"name\":\"Bad \xff\xfe page\"},\"components\":[{\"id\":\"c1\",\"name\":\"Caf\xe9 \xc3\x28\",\"status\":\"operational\"}]}")),
 			up: 1, check: func(t *testing.T, _ int, series []string) {
 				if countSeries(series, "statuspage_component_status") != 5 {
@@ -409,7 +358,7 @@ func hostileCases(t *testing.T) []hostileCase {
 		{name: "server_error", serve: serveStatus(500), reason: "unexpected HTTP status 500 Internal Server Error"},
 		{name: "no_content", serve: serveStatus(204), reason: "unexpected HTTP status 204 No Content"},
 		{name: "too_many_requests", serve: serveStatus(429, "Retry-After", "120"), reason: "429 Too Many Requests (retry after 2m0s)",
-			after: func(t *testing.T, env *hostileEnv, _ *e2eProc) {
+			after: func(t *testing.T, env *hostileEnv, _ *proc) {
 				if n := env.hits("too_many_requests"); n != 1 {
 					t.Errorf("%d requests despite Retry-After: 120, want 1", n)
 				}
@@ -417,12 +366,12 @@ func hostileCases(t *testing.T) []hostileCase {
 		{name: "unavailable_until_date", serve: func(w http.ResponseWriter, r *http.Request) {
 			serveStatus(503, "Retry-After", time.Now().Add(2*time.Minute).UTC().Format(http.TimeFormat))(w, r)
 		}, reason: "503 Service Unavailable (retry after",
-			after: func(t *testing.T, env *hostileEnv, _ *e2eProc) {
+			after: func(t *testing.T, env *hostileEnv, _ *proc) {
 				if n := env.hits("unavailable_until_date"); n != 1 {
 					t.Errorf("%d requests despite a Retry-After date 2 minutes ahead, want 1", n)
 				}
 			}},
-		{name: "html_error_page", serve: serveBody("text/html", readFixture(t, "not_json.html")), reason: "got HTML or XML, not JSON"},
+		{name: "html_error_page", serve: serveBody("text/html", fixture(t, "not_json.html")), reason: "got HTML or XML, not JSON"},
 		{name: "connection_refused", url: func(env *hostileEnv) string { return "http://" + env.refused }, reason: "connection refused"},
 		{name: "dns_failure", url: func(*hostileEnv) string { return "http://" + strings.Repeat("x", 64) + ".invalid" }, reason: "no such host"},
 		{name: "tls_self_signed", url: func(env *hostileEnv) string { return env.tls.URL }, reason: "certificate signed by unknown authority"},
@@ -436,8 +385,8 @@ func hostileCases(t *testing.T) []hostileCase {
 
 		// Redirects.
 		{name: "redirect_loop", serve: serveRedirect(func() string { return "/redirect_loop/api/v2/summary.json" }), reason: "stopped after 5 redirects"},
-		{name: "moved_to_other_host", up: 1, after: func(t *testing.T, env *hostileEnv, _ *e2eProc) {
-			if env.other.count("/moved"+e2eSummary) == 0 {
+		{name: "moved_to_other_host", up: 1, after: func(t *testing.T, env *hostileEnv, _ *proc) {
+			if env.other.hits("/moved"+summaryPath) == 0 {
 				t.Error("the redirect to the other host was not followed")
 			}
 		}},
@@ -445,8 +394,8 @@ func hostileCases(t *testing.T) []hostileCase {
 			extra: "    http_client_config:\n      authorization: {type: OAuth, credentials: " + hostileSentinel + "}\n"},
 		{name: "credentials_redirected_away", reason: "refused to follow a redirect",
 			extra: "    http_client_config:\n      authorization: {type: OAuth, credentials: " + hostileSentinel + "}\n",
-			after: func(t *testing.T, env *hostileEnv, _ *e2eProc) {
-				if n := env.other.count("/creds" + e2eSummary); n != 0 {
+			after: func(t *testing.T, env *hostileEnv, _ *proc) {
+				if n := env.other.hits("/creds" + summaryPath); n != 0 {
 					t.Errorf("the other host got %d requests from a page with credentials", n)
 				}
 			}},
@@ -454,10 +403,10 @@ func hostileCases(t *testing.T) []hostileCase {
 		// Bodies that are not a summary.
 		{name: "empty_body", serve: serveJSON(nil), reason: "empty body"},
 		{name: "malformed_json", serve: serveJSON([]byte(`{"page":{"id":"m","name":"M"},}`)), reason: "invalid summary document"},
-		{name: "truncated_json", serve: serveJSON(readFixture(t, "truncated.json")), reason: "invalid summary document"},
-		{name: "top_level_array", serve: serveJSON(readFixture(t, "wrong_top_level.json")), reason: "top-level value is not a JSON object"},
+		{name: "truncated_json", serve: serveJSON(fixture(t, "truncated.json")), reason: "invalid summary document"},
+		{name: "top_level_array", serve: serveJSON(fixture(t, "wrong_top_level.json")), reason: "top-level value is not a JSON object"},
 		{name: "top_level_null", serve: serveJSON([]byte("null")), reason: "top-level value is not a JSON object"},
-		{name: "empty_object", serve: serveJSON(readFixture(t, "empty_object.json")), reason: "no page object"},
+		{name: "empty_object", serve: serveJSON(fixture(t, "empty_object.json")), reason: "no page object"},
 		{name: "deep_nesting", serve: serveJSON([]byte(deep)), reason: "invalid summary document"},
 
 		// Pages that change between fetches (cache_ttl is 0: one fetch per scrape).
@@ -522,7 +471,7 @@ func volatile(line string) bool {
 }
 
 func goldenSeries(t *testing.T, name string) []string {
-	b, err := os.ReadFile(filepath.Join("testdata", "golden", name+".metrics"))
+	b, err := os.ReadFile(root("testdata", "golden", name+".metrics"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -545,9 +494,9 @@ func TestHostileUpstreams(t *testing.T) {
 	for i := range cases {
 		switch cases[i].name {
 		case "moved_to_other_host":
-			cases[i].serve = serveRedirect(func() string { return env.other.srv.URL + "/moved" + e2eSummary })
+			cases[i].serve = serveRedirect(func() string { return env.other.srv.URL + "/moved" + summaryPath })
 		case "credentials_redirected_away":
-			cases[i].serve = serveRedirect(func() string { return env.other.srv.URL + "/creds" + e2eSummary })
+			cases[i].serve = serveRedirect(func() string { return env.other.srv.URL + "/creds" + summaryPath })
 		}
 	}
 	env.register(cases)
@@ -559,16 +508,16 @@ func TestHostileUpstreams(t *testing.T) {
 	// goroutine baseline, then load the matrix by a reload.
 	cfgPath := filepath.Join(t.TempDir(), "statuspage_exporter.yml")
 	baseline := hostileConfig(env, cases[:1])
-	e2eWriteFile(t, cfgPath, baseline)
+	writeFile(t, cfgPath, baseline)
 	// The pure Go resolver refuses the over-long DNS label without sending
 	// a query: the DNS case never leaves the machine.
-	p := startExporter(t, cfgPath, procOptions{env: []string{"GODEBUG=netdns=go"}})
+	p := start(t, cfgPath, startOptions{env: []string{"GODEBUG=netdns=go"}})
 	var g0 float64
 	for range 3 {
 		g0 = p.metricsValue(t, "go_goroutines")
 	}
 
-	e2eWriteFile(t, cfgPath, hostileConfig(env, cases))
+	writeFile(t, cfgPath, hostileConfig(env, cases))
 	if res, body := p.do(t, http.MethodPost, "/-/reload", nil); res.StatusCode != http.StatusOK {
 		t.Fatalf("POST /-/reload of the matrix = %d %q", res.StatusCode, body)
 	}
@@ -638,12 +587,12 @@ func TestHostileUpstreams(t *testing.T) {
 	// Every fetch ends within its page's timeout; then a reload to the
 	// baseline closes the idle connections of the matrix, and the process
 	// must be back to its baseline goroutines: nothing leaked.
-	e2eEventually(t, "the fake upstreams to be let go", func() bool { return env.inflight.Load() == 0 })
-	e2eWriteFile(t, cfgPath, baseline)
+	eventually(t, waitFor, "the fake upstreams to be let go", func() (bool, string) { return env.inflight() == 0, fmt.Sprint(env.inflight(), " in flight") })
+	writeFile(t, cfgPath, baseline)
 	p.signal(t, syscall.SIGHUP)
 	p.waitMetrics(t, `statuspage_exporter_pages 1`)
 	var g float64
-	if !e2ePoll(func() bool {
+	if !poll(waitFor, func() bool {
 		g = p.metricsValue(t, "go_goroutines")
 		return g <= g0+3
 	}) {
@@ -657,7 +606,7 @@ func TestHostileUpstreams(t *testing.T) {
 		t.Errorf("exit code after SIGTERM = %d, want 0 (66 is a race report)", code)
 	}
 	// All output is in once the process has exited.
-	if strings.Contains(p.stderr.String(), hostileSentinel) {
+	if strings.Contains(p.output.String(), hostileSentinel) {
 		t.Error("the log shows a page's credentials")
 	}
 }
@@ -666,7 +615,7 @@ func TestHostileUpstreams(t *testing.T) {
 // and the statuspage_ families lint-clean.
 func checkExposition(t *testing.T, scrape int, body string) {
 	t.Helper()
-	fams := e2eParse(t, body)
+	fams := parse(t, body)
 	seen := map[string]bool{}
 	for line := range strings.SplitSeq(body, "\n") {
 		if line == "" || line[0] == '#' {
@@ -700,11 +649,11 @@ func checkExposition(t *testing.T, scrape int, body string) {
 // decoded bytes (the matrix's gzip_bomb stays down).
 func TestGzipSentUnasked(t *testing.T) {
 	t.Parallel()
-	doc := readFixture(t, "all_operational.json")
-	up := newCountingHost(t, serveGzip(doc, gzipBytes(t, doc), false))
+	doc := fixture(t, "all_operational.json")
+	up := newUpstream(t, serveGzip(doc, gzipBytes(t, doc), false))
 	cfgPath := filepath.Join(t.TempDir(), "statuspage_exporter.yml")
-	e2eWriteFile(t, cfgPath, "pages:\n  - name: gz\n    url: "+up.srv.URL+"\n")
-	p := startExporter(t, cfgPath, procOptions{})
+	writeFile(t, cfgPath, "pages:\n  - name: gz\n    url: "+up.srv.URL+"\n")
+	p := start(t, cfgPath, startOptions{})
 	body := p.get(t, "/probe?target=gz", http.StatusOK)
-	e2eWantLine(t, "/probe?target=gz", body, `statuspage_up{page="gz"} 1`)
+	wantLine(t, "/probe?target=gz", body, `statuspage_up{page="gz"} 1`)
 }

@@ -1,78 +1,32 @@
 //go:build unix
 
-package main
+package e2e
 
 import (
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 )
 
-// countingHost is a loopback server that counts requests by path.
-type countingHost struct {
-	srv *httptest.Server
-
-	mu   sync.Mutex
-	hits map[string]int
-}
-
-func newCountingHost(t *testing.T, h http.HandlerFunc) *countingHost {
-	t.Helper()
-	c := &countingHost{hits: map[string]int{}}
-	c.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c.mu.Lock()
-		c.hits[r.URL.Path]++
-		c.mu.Unlock()
-		h(w, r)
-	}))
-	t.Cleanup(c.srv.Close)
-	return c
-}
-
-func (c *countingHost) host() string { return strings.TrimPrefix(c.srv.URL, "http://") }
-
-func (c *countingHost) count(path string) int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.hits[path]
-}
-
-func (c *countingHost) total() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	n := 0
-	for _, v := range c.hits {
-		n += v
-	}
-	return n
-}
-
-func readFixture(t *testing.T, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", "summary", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
+// adhocTargets is how many ad-hoc /probe targets keep cache state, as
+// README.md documents it ("The 100 most recently probed ad-hoc URLs keep
+// cache state").
+const adhocTargets = 100
 
 // TestProbePolicy runs the binary with an allow-list and proves that /probe
 // fetches configured pages and allowed ad-hoc URLs only: a refused target is
 // a 400, and the server it names gets no request at all.
 func TestProbePolicy(t *testing.T) {
 	t.Parallel()
-	doc := readFixture(t, "all_operational.json")
-	refused := newCountingHost(t, func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write(doc) })
-	allowed := newCountingHost(t, func(w http.ResponseWriter, r *http.Request) {
+	doc := fixture(t, "all_operational.json")
+	refused := newUpstream(t, func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write(doc) })
+	allowed := newUpstream(t, func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/redirect/") {
-			http.Redirect(w, r, refused.srv.URL+e2eSummary, http.StatusFound)
+			http.Redirect(w, r, refused.srv.URL+summaryPath, http.StatusFound)
 			return
 		}
 		_, _ = w.Write(doc)
@@ -82,8 +36,8 @@ func TestProbePolicy(t *testing.T) {
 	cfgPath := filepath.Join(t.TempDir(), "statuspage_exporter.yml")
 	withAllowList := fmt.Sprintf("defaults: {cache_ttl: 1h}\nprobe:\n  allowed_hosts: [%q]\npages:\n  - name: alpha\n    url: %s/alpha\n",
 		allowed.host(), allowed.srv.URL)
-	e2eWriteFile(t, cfgPath, withAllowList)
-	p := startExporter(t, cfgPath, procOptions{})
+	writeFile(t, cfgPath, withAllowList)
+	p := start(t, cfgPath, startOptions{})
 
 	t.Run("targets", func(t *testing.T) {
 		tests := []struct {
@@ -132,10 +86,10 @@ func TestProbePolicy(t *testing.T) {
 				t.Errorf("target %q: no statuspage_up for page %q in:\n%s", tt.target, tt.page, short(body))
 			}
 		}
-		if n := allowed.count("/adhoc" + e2eSummary); n != 1 {
+		if n := allowed.hits("/adhoc" + summaryPath); n != 1 {
 			t.Errorf("the ad-hoc page was fetched %d times, want once (two spellings, one cache entry)", n)
 		}
-		if strings.Contains(p.stderr.String(), "SENTINEL-PW") {
+		if strings.Contains(p.output.String(), "SENTINEL-PW") {
 			t.Error("the log repeats a password given in a target URL")
 		}
 	})
@@ -155,7 +109,7 @@ func TestProbePolicy(t *testing.T) {
 	})
 
 	t.Run("ad-hoc cache is bounded", func(t *testing.T) {
-		n := maxAdhocTargets + 10
+		n := adhocTargets + 10
 		for i := range n {
 			code, _, _ := p.scrape(t, fmt.Sprintf("/probe?target=%s/n%d", allowed.srv.URL, i), 5)
 			if code != 200 {
@@ -165,11 +119,11 @@ func TestProbePolicy(t *testing.T) {
 		// cache_ttl is an hour: a second request can only come from a
 		// target whose cache state was dropped.
 		p.get(t, fmt.Sprintf("/probe?target=%s/n%d", allowed.srv.URL, n-1), 200)
-		if got := allowed.count(fmt.Sprintf("/n%d%s", n-1, e2eSummary)); got != 1 {
+		if got := allowed.hits(fmt.Sprintf("/n%d%s", n-1, summaryPath)); got != 1 {
 			t.Errorf("the most recent ad-hoc target was fetched %d times, want 1 (cached)", got)
 		}
 		p.get(t, fmt.Sprintf("/probe?target=%s/n0", allowed.srv.URL), 200)
-		if got := allowed.count("/n0" + e2eSummary); got != 2 {
+		if got := allowed.hits("/n0" + summaryPath); got != 2 {
 			t.Errorf("the oldest ad-hoc target was fetched %d times, want 2 (its cache state dropped)", got)
 		}
 		body := p.get(t, "/metrics", 200)
@@ -182,7 +136,7 @@ func TestProbePolicy(t *testing.T) {
 	})
 
 	t.Run("reload removes the allow-list", func(t *testing.T) {
-		e2eWriteFile(t, cfgPath, fmt.Sprintf("defaults: {cache_ttl: 1h}\npages:\n  - name: alpha\n    url: %s/alpha\n", allowed.srv.URL))
+		writeFile(t, cfgPath, fmt.Sprintf("defaults: {cache_ttl: 1h}\npages:\n  - name: alpha\n    url: %s/alpha\n", allowed.srv.URL))
 		p.signal(t, syscall.SIGHUP)
 		p.waitMetrics(t, `statuspage_exporter_config_reloads_total{result="success"} 2`)
 		before := allowed.total()

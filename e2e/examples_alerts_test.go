@@ -1,6 +1,6 @@
 //go:build unix
 
-package main
+package e2e
 
 import (
 	"os/exec"
@@ -12,13 +12,13 @@ import (
 // tests, examples/alerts_test.yml.
 func TestExampleAlertRules(t *testing.T) {
 	t.Parallel()
-	promtool := e2eTool(t, "promtool", "prometheus")
+	promtool := tool(t, "promtool", "prometheus")
 	for _, args := range [][]string{
 		{"check", "rules", "alerts.yml"},
 		{"test", "rules", "alerts_test.yml"},
 	} {
 		cmd := exec.Command(promtool, args...)
-		cmd.Dir = "examples"
+		cmd.Dir = root("examples")
 		out, err := cmd.CombinedOutput()
 		if err != nil || !strings.Contains(string(out), "SUCCESS") {
 			t.Errorf("promtool %s: %v\n%s", strings.Join(args, " "), err, out)

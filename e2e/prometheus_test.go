@@ -6,26 +6,19 @@
 // operator relies on: the data arrives, every alert expression and every
 // dashboard query evaluates, and nobody scrapes without credentials.
 
-package main
+package e2e
 
 import (
 	"bytes"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/hex"
 	"encoding/json"
-	"encoding/pem"
 	"fmt"
 	"io"
-	"math/big"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
@@ -53,13 +46,13 @@ func TestPrometheusE2E(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and runs Prometheus; skipped with -short")
 	}
-	promBin := e2eTool(t, "prometheus", "prometheus")
-	promtool := e2eTool(t, "promtool", "prometheus")
+	promBin := tool(t, "prometheus", "prometheus")
+	promtool := tool(t, "promtool", "prometheus")
 	bin := binary(t)
 	dir := t.TempDir()
 
-	pki := promNewPKI(t, dir)
-	example := promLoadYAML(t, filepath.Join("examples", "prometheus.yml"))
+	pki := newPKI(t)
+	example := promLoadYAML(t, root("examples", "prometheus.yml"))
 	user := promExampleUser(t, example)
 	password := promRandom(t)
 	webConfig := promWebConfig(t, dir, pki, user, password)
@@ -73,9 +66,20 @@ func TestPrometheusE2E(t *testing.T) {
 	}
 	fixtures["github"] = "active_incident.json" // if the example stops probing them,
 	fixtures["cloudflare"] = "maintenance.json" // the checks below say so
-	upstream := promUpstream(t, fixtures)
+	upstream := newUpstream(t, nil)
+	var pages []string
+	for page, file := range fixtures {
+		pages = append(pages, page)
+		if file == "" {
+			upstream.handle(page, serveStatus(http.StatusServiceUnavailable))
+		} else {
+			upstream.handle(page, serveJSON(fixture(t, file)))
+		}
+	}
+	slices.Sort(pages)
+	exporterConfig := pagesConfig(upstream, pages...)
 	cfgPath := filepath.Join(dir, "statuspage_exporter.yml")
-	e2eWriteFile(t, cfgPath, promExporterConfig(upstream, fixtures))
+	writeFile(t, cfgPath, exporterConfig)
 
 	exp := promStartExporter(t, bin, cfgPath, webConfig, pki, user, password)
 	promCfg := promConfig(t, dir, example, exp.addr, pki, password)
@@ -196,7 +200,7 @@ func TestPrometheusE2E(t *testing.T) {
 	})
 
 	t.Run("reload failure", func(t *testing.T) {
-		e2eWriteFile(t, cfgPath, promExporterConfig(upstream, fixtures)+"bogus: 1\n")
+		writeFile(t, cfgPath, exporterConfig+"bogus: 1\n")
 		exp.signal(t, syscall.SIGHUP)
 		api.waitQuery(t, `statuspage_exporter_config_last_reload_successful{job="statuspage"} == 0`)
 		promMatch(t, "StatuspageExporterReloadFailed", api.mustQuery(t, rules["StatuspageExporterReloadFailed"]),
@@ -211,57 +215,6 @@ func TestPrometheusE2E(t *testing.T) {
 	if code := exp.wait(t); code != 0 {
 		t.Errorf("exporter exit code after SIGTERM = %d, want 0", code)
 	}
-}
-
-// promPKI is a self-signed certificate for 127.0.0.1 and its key.
-type promPKI struct {
-	certFile, keyFile string
-	pool              *x509.CertPool
-}
-
-func promNewPKI(t *testing.T, dir string) promPKI {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	serial, err := rand.Int(rand.Reader, big.NewInt(1<<62))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          serial,
-		Subject:               pkix.Name{CommonName: "statuspage_exporter test"},
-		DNSNames:              []string{"localhost"},
-		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1)},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(24 * time.Hour),
-		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
-		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		BasicConstraintsValid: true,
-		IsCA:                  true,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := promPKI{certFile: filepath.Join(dir, "tls.crt"), keyFile: filepath.Join(dir, "tls.key"), pool: x509.NewCertPool()}
-	p.pool.AddCert(cert)
-	if err := os.WriteFile(p.certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p.keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return p
 }
 
 func promRandom(t *testing.T) string {
@@ -324,7 +277,7 @@ func promWriteYAML(t *testing.T, path string, v any) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e2eWriteFile(t, path, string(b))
+	writeFile(t, path, string(b))
 }
 
 // promScrapeConfigs returns the example's scrape configs by job name.
@@ -385,16 +338,16 @@ func promProbeTargets(t *testing.T, cfg map[string]any) []string {
 
 // promWebConfig writes examples/web-config.yml with this test's certificate
 // and a user of its own, keeping every other setting of the example.
-func promWebConfig(t *testing.T, dir string, pki promPKI, user, password string) string {
+func promWebConfig(t *testing.T, dir string, pki *pki, user, password string) string {
 	t.Helper()
-	cfg := promLoadYAML(t, filepath.Join("examples", "web-config.yml"))
+	cfg := promLoadYAML(t, root("examples", "web-config.yml"))
 	tlsCfg := promKey(t, "examples/web-config.yml", cfg, "tls_server_config")
 	for _, k := range []string{"cert_file", "key_file"} {
 		if _, ok := tlsCfg[k]; !ok {
 			t.Fatalf("examples/web-config.yml: tls_server_config has no %s", k)
 		}
 	}
-	tlsCfg["cert_file"], tlsCfg["key_file"] = pki.certFile, pki.keyFile
+	tlsCfg["cert_file"], tlsCfg["key_file"] = pki.serverCert, pki.serverKey
 	users := promKey(t, "examples/web-config.yml", cfg, "basic_auth_users")
 	hash, ok := users[user].(string)
 	if !ok {
@@ -416,7 +369,7 @@ func promWebConfig(t *testing.T, dir string, pki promPKI, user, password string)
 // promConfig writes examples/prometheus.yml pointed at the exporter, with
 // this test's credentials and a one-second rhythm; everything else (jobs,
 // relabeling, TLS and auth settings) stays as the example has it.
-func promConfig(t *testing.T, dir string, cfg map[string]any, exporterAddr string, pki promPKI, password string) string {
+func promConfig(t *testing.T, dir string, cfg map[string]any, exporterAddr string, pki *pki, password string) string {
 	t.Helper()
 	passwordFile := filepath.Join(dir, "password")
 	if err := os.WriteFile(passwordFile, []byte(password), 0o600); err != nil {
@@ -430,7 +383,7 @@ func promConfig(t *testing.T, dir string, cfg map[string]any, exporterAddr strin
 		t.Fatalf("examples/prometheus.yml names %d rule files, want 1 (alerts.yml)", len(files))
 	}
 	rulesPath := filepath.Join(dir, filepath.Base(fmt.Sprint(files[0])))
-	systemdCopyFile(t, filepath.Join("examples", "alerts.yml"), rulesPath, 0o644)
+	systemdCopyFile(t, root("examples", "alerts.yml"), rulesPath, 0o644)
 	cfg["rule_files"] = []any{rulesPath}
 
 	for job, sc := range promScrapeConfigs(t, cfg) {
@@ -446,7 +399,7 @@ func promConfig(t *testing.T, dir string, cfg map[string]any, exporterAddr strin
 		if _, ok := tc["ca_file"]; !ok {
 			t.Errorf("job %s: tls_config has no ca_file", job)
 		}
-		tc["ca_file"] = pki.certFile
+		tc["ca_file"] = pki.caFile
 		sc["scrape_interval"], sc["scrape_timeout"] = "1s", "1s"
 		if job == "statuspage_probe" {
 			promPointProbe(t, sc, exporterAddr)
@@ -473,53 +426,6 @@ func promPointProbe(t *testing.T, sc map[string]any, addr string) {
 	t.Fatal("the statuspage_probe job does not set __address__ to the exporter")
 }
 
-// promUpstream serves each page's fixture; a page without one answers 503.
-func promUpstream(t *testing.T, fixtures map[string]string) string {
-	t.Helper()
-	bodies := map[string][]byte{}
-	for page, file := range fixtures {
-		if file == "" {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join("testdata", "summary", file))
-		if err != nil {
-			t.Fatal(err)
-		}
-		bodies["/"+page+e2eSummary] = b
-	}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, ok := bodies[r.URL.Path]
-		if !ok {
-			http.Error(w, "overloaded", http.StatusServiceUnavailable)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write(b)
-	}))
-	t.Cleanup(srv.Close)
-	return srv.URL
-}
-
-func promExporterConfig(upstream string, fixtures map[string]string) string {
-	var pages []string
-	for p := range fixtures {
-		pages = append(pages, p)
-	}
-	slices.Sort(pages)
-	var b strings.Builder
-	b.WriteString("pages:\n")
-	for _, p := range pages {
-		fmt.Fprintf(&b, "  - name: %s\n    url: %s/%s\n", p, upstream, p)
-	}
-	return b.String()
-}
-
-// promExporter is the exporter behind TLS and basic auth.
-type promExporter struct {
-	*e2eProc
-	addr string
-}
-
 // promAuth adds basic auth to every request.
 type promAuth struct {
 	user, password string
@@ -541,18 +447,19 @@ func promTLSClient(pool *x509.CertPool, auth *promAuth) *http.Client {
 		auth.next = rt
 		rt = auth
 	}
-	return &http.Client{Timeout: e2eWait, Transport: rt}
+	return &http.Client{Timeout: waitFor, Transport: rt}
 }
 
-func promStartExporter(t *testing.T, bin, cfgPath, webConfig string, pki promPKI, user, password string) promExporter {
+// promStartExporter starts the exporter behind TLS and basic auth.
+func promStartExporter(t *testing.T, bin, cfgPath, webConfig string, pki *pki, user, password string) *proc {
 	t.Helper()
-	p := startExporter(t, cfgPath, procOptions{bin: bin, tls: true, args: []string{"--web.config.file=" + webConfig}})
+	p := start(t, cfgPath, startOptions{bin: bin, tls: true, args: []string{"--web.config.file=" + webConfig}})
 	// From here on, requests verify the certificate and authenticate.
-	p.client = promTLSClient(pki.pool, &promAuth{user: user, password: password})
-	if !strings.Contains(p.stderr.String(), "TLS is enabled") {
-		t.Fatalf("the exporter does not log TLS as enabled:\n%s", p.stderr)
+	p.client = promTLSClient(pki.caPool, &promAuth{user: user, password: password})
+	if !strings.Contains(p.output.String(), "TLS is enabled") {
+		t.Fatalf("the exporter does not log TLS as enabled:\n%s", p.output)
 	}
-	return promExporter{e2eProc: p, addr: strings.TrimPrefix(p.url, "https://")}
+	return p
 }
 
 // promAPI talks to a running Prometheus.
@@ -564,86 +471,22 @@ type promAPI struct {
 // promStart runs Prometheus with a scratch TSDB on a free loopback port.
 func promStart(t *testing.T, promBin, dir, cfgPath string) promAPI {
 	t.Helper()
-	for try := range 5 {
-		addr := "127.0.0.1:" + e2eFreePort(t)
-		out := &e2eBuffer{}
-		cmd := exec.Command(promBin, "--config.file="+cfgPath, "--web.listen-address="+addr,
-			"--storage.tsdb.path="+filepath.Join(dir, "data"+strconv.Itoa(try)))
-		cmd.Stdout, cmd.Stderr = out, out
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		exited := make(chan struct{})
-		go func() {
-			_ = cmd.Wait()
-			close(exited)
-		}()
-		t.Cleanup(func() {
-			_ = cmd.Process.Signal(syscall.SIGTERM)
-			select {
-			case <-exited:
-			case <-time.After(e2eWait):
-				_ = cmd.Process.Kill()
-				<-exited
-			}
-			if t.Failed() {
-				t.Logf("prometheus output:\n%s", out)
-			}
-		})
-		api := promAPI{base: "http://" + addr, client: &http.Client{Timeout: e2eWait}}
-		ready := false
-		promPoll(t, "Prometheus to be ready", func() (bool, string) {
-			select {
-			case <-exited:
-				return true, ""
-			default:
-			}
-			// The log line with our address proves the answer is ours.
-			if !strings.Contains(out.String(), addr) {
-				return false, "no listening log line yet"
-			}
-			res, err := api.client.Get(api.base + "/-/ready")
-			if err != nil {
-				return false, err.Error()
-			}
-			res.Body.Close()
-			ready = res.StatusCode == http.StatusOK
-			return ready, res.Status
-		})
-		if ready {
-			return api
-		}
-		if !strings.Contains(out.String(), "address already in use") {
-			t.Fatalf("prometheus exited:\n%s", out)
-		}
-	}
-	t.Fatal("no free port for prometheus after 5 tries")
-	return promAPI{}
-}
-
-// promPoll calls cond until it is true, for at most promWait; last says
-// what it saw, for the failure message.
-func promPoll(t *testing.T, what string, cond func() (ok bool, last string)) {
-	t.Helper()
-	tick := time.NewTicker(100 * time.Millisecond)
-	defer tick.Stop()
-	deadline := time.After(promWait)
-	for {
-		ok, last := cond()
-		if ok {
-			return
-		}
-		select {
-		case <-deadline:
-			t.Fatalf("timed out after %v waiting for %s; last: %s", promWait, what, last)
-		case <-tick.C:
-		}
-	}
+	p := launch(t, launchOptions{
+		bin: promBin,
+		args: func(addr string) []string {
+			return []string{"--config.file=" + cfgPath, "--web.listen-address=" + addr,
+				"--storage.tsdb.path=" + filepath.Join(dir, "data-"+strings.ReplaceAll(addr, ":", "-"))}
+		},
+		ready:     "/-/ready",
+		readyOK:   true,
+		startWait: promWait,
+	})
+	return promAPI{base: p.url, client: &http.Client{Timeout: waitFor}}
 }
 
 // promGet calls an API path and decodes its data into out.
 func (a promAPI) promGet(path string, params url.Values, out any) error {
-	ctx, cancel := context.WithTimeout(context.Background(), e2eWait)
+	ctx, cancel := context.WithTimeout(context.Background(), waitFor)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, a.base+path+"?"+params.Encode(), nil)
 	if err != nil {
@@ -706,7 +549,7 @@ func (a promAPI) mustQuery(t *testing.T, expr string) []promSample {
 func (a promAPI) waitQuery(t *testing.T, expr string) []promSample {
 	t.Helper()
 	var got []promSample
-	promPoll(t, "data for "+expr, func() (bool, string) {
+	eventually(t, promWait, "data for "+expr, func() (bool, string) {
 		var err error
 		got, err = a.query(expr)
 		if err != nil {
@@ -737,7 +580,7 @@ func (a promAPI) queryRange(expr string) (int, error) {
 // waitTargets waits until n targets are active and all of them up.
 func (a promAPI) waitTargets(t *testing.T, n int) {
 	t.Helper()
-	promPoll(t, fmt.Sprintf("%d targets up", n), func() (bool, string) {
+	eventually(t, promWait, fmt.Sprintf("%d targets up", n), func() (bool, string) {
 		var data struct {
 			ActiveTargets []struct {
 				Labels    map[string]string `json:"labels"`
@@ -764,7 +607,7 @@ func (a promAPI) waitTargets(t *testing.T, n int) {
 // waitRulesHealthy waits until n rules have been evaluated without error.
 func (a promAPI) waitRulesHealthy(t *testing.T, n int) {
 	t.Helper()
-	promPoll(t, fmt.Sprintf("%d healthy rules", n), func() (bool, string) {
+	eventually(t, promWait, fmt.Sprintf("%d healthy rules", n), func() (bool, string) {
 		var data struct {
 			Groups []struct {
 				Rules []struct {
@@ -798,7 +641,7 @@ func (a promAPI) waitRulesHealthy(t *testing.T, n int) {
 // labels and checks its annotations.
 func (a promAPI) waitAlert(t *testing.T, labels, annotations map[string]string) {
 	t.Helper()
-	promPoll(t, fmt.Sprintf("alert %v", labels), func() (bool, string) {
+	eventually(t, promWait, fmt.Sprintf("alert %v", labels), func() (bool, string) {
 		var data struct {
 			Alerts []struct {
 				Labels      map[string]string `json:"labels"`
@@ -861,7 +704,7 @@ func promAlertRules(t *testing.T) map[string]string {
 			} `yaml:"rules"`
 		} `yaml:"groups"`
 	}
-	b, err := os.ReadFile(filepath.Join("examples", "alerts.yml"))
+	b, err := os.ReadFile(root("examples", "alerts.yml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -888,7 +731,7 @@ func promAlertRules(t *testing.T) map[string]string {
 // something to show.
 func promCheckDashboard(t *testing.T, api promAPI) {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("examples", "grafana", "statuspage.json"))
+	b, err := os.ReadFile(root("examples", "grafana", "statuspage.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -968,7 +811,7 @@ func promCheckDashboard(t *testing.T, api promAPI) {
 				t.Errorf("panel %q: a variable is left in %s", p.Title, expr)
 				continue
 			}
-			promPoll(t, fmt.Sprintf("data for panel %q query %s", p.Title, tg.RefID), func() (bool, string) {
+			eventually(t, promWait, fmt.Sprintf("data for panel %q query %s", p.Title, tg.RefID), func() (bool, string) {
 				var n int
 				var err error
 				if tg.Instant {
@@ -1021,7 +864,7 @@ func promLabelValues(q string) (metric, label string, ok bool) {
 
 // promCheckSecurity: only a client that trusts the certificate and has the
 // password gets metrics.
-func promCheckSecurity(t *testing.T, exp promExporter, pki promPKI, user, password string) {
+func promCheckSecurity(t *testing.T, exp *proc, pki *pki, user, password string) {
 	t.Helper()
 	get := func(c *http.Client, u string) (int, string, error) {
 		res, err := c.Get(u)
@@ -1036,9 +879,9 @@ func promCheckSecurity(t *testing.T, exp promExporter, pki promPKI, user, passwo
 		name   string
 		client *http.Client
 	}{
-		{"no credentials", promTLSClient(pki.pool, nil)},
-		{"wrong password", promTLSClient(pki.pool, &promAuth{user: user, password: password + "x"})},
-		{"unknown user", promTLSClient(pki.pool, &promAuth{user: "someone", password: password})},
+		{"no credentials", promTLSClient(pki.caPool, nil)},
+		{"wrong password", promTLSClient(pki.caPool, &promAuth{user: user, password: password + "x"})},
+		{"unknown user", promTLSClient(pki.caPool, &promAuth{user: "someone", password: password})},
 	} {
 		for _, path := range []string{"/metrics", "/probe?target=github", "/-/healthy"} {
 			code, body, err := get(c.client, exp.url+path)
@@ -1049,7 +892,7 @@ func promCheckSecurity(t *testing.T, exp promExporter, pki promPKI, user, passwo
 	}
 
 	// Plain HTTP to the TLS port: Go's TLS server answers 400, never metrics.
-	plain := &http.Client{Timeout: e2eWait, Transport: promAuth{user: user, password: password, next: http.DefaultTransport}}
+	plain := &http.Client{Timeout: waitFor, Transport: promAuth{user: user, password: password, next: http.DefaultTransport}}
 	code, body, err := get(plain, "http://"+exp.addr+"/metrics")
 	if err == nil && (code == http.StatusOK || strings.Contains(body, "statuspage_")) {
 		t.Errorf("plain HTTP to the TLS port: %d, want a refusal:\n%s", code, body)
