@@ -146,7 +146,7 @@ func writeExposition(w http.ResponseWriter, r *http.Request, x *collector.Exposi
 		}()
 		out = gz
 	}
-	if err := x.Encode(expfmt.NewEncoder(out, format), others); err != nil {
+	if err := x.Encode(out, format, others); err != nil {
 		// Usually the scraper gave up and closed the connection.
 		logger.Debug("Writing the metrics failed", "err", err)
 	}

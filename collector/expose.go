@@ -1,19 +1,27 @@
 package collector
 
 import (
+	"bufio"
 	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
+	"google.golang.org/protobuf/encoding/protowire"
 )
 
 // Exposition is what one scrape's Collect handed over, grouped by family,
-// ready to be encoded. The exporter's handlers use it instead of a
-// registry: a registry would copy every series into a new dto.Metric and
-// check its labels again on every scrape, and the series were checked when
-// their documents were prepared. A registry that Collect is registered in
-// exposes the same series (see the tests).
+// ready to be written. The exporter's handlers use it instead of a
+// registry: a registry copies every series into a new dto.Metric and
+// checks its labels again on every scrape, and the series were checked
+// when their documents were prepared. Encode writes the page series
+// straight from their prepared form, so a scrape allocates nothing per
+// series beyond the grouping. A registry that the Collector is registered
+// in exposes the same series (see the tests).
 type Exposition struct {
 	byFamily [][]*series // indexed like families
 }
@@ -37,39 +45,33 @@ func Drain(c *Collector) *Exposition {
 	return x
 }
 
-// Encode writes the page families merged with others in name order, one
-// family at a time, so that only the largest family is ever held as
-// dto.Metric values. others must be sorted by name and share no name with
+// Encode writes the page families merged with others in name order, in
+// format: the text format or delimited protobuf, the two that promhttp
+// serves by default. others must be sorted by name and share no name with
 // the page families (the exporter's own metrics are statuspage_exporter_*,
 // go_* and process_*); a registry's Gather returns them so.
-func (x *Exposition) Encode(enc expfmt.Encoder, others []*dto.MetricFamily) error {
-	var (
-		metrics []dto.Metric
-		ptrs    []*dto.Metric
-		errs    prometheus.MultiError
-	)
-	encodePage := func(f *family) {
-		ss := x.byFamily[f.index]
-		if len(ss) == 0 {
-			return
-		}
-		if cap(metrics) < len(ss) {
-			metrics = make([]dto.Metric, len(ss))
-			ptrs = make([]*dto.Metric, len(ss))
-		}
-		metrics, ptrs = metrics[:len(ss)], ptrs[:len(ss)]
-		for i, s := range ss {
-			m := &metrics[i]
-			m.Reset()
-			m.Label, m.Gauge = s.labels, s.gauge
-			ptrs[i] = m
-		}
-		errs.Append(enc.Encode(&dto.MetricFamily{Name: &f.name, Help: &f.help, Type: typeGauge, Metric: ptrs}))
+func (x *Exposition) Encode(w io.Writer, format expfmt.Format, others []*dto.MetricFamily) error {
+	var writeFamily func(*bufio.Writer, *family, []*series) error
+	switch format.FormatType() {
+	case expfmt.TypeTextPlain:
+		writeFamily = writeText
+	case expfmt.TypeProtoDelim:
+		writeFamily = writeProto
+	default:
+		return fmt.Errorf("unsupported exposition format %s", format)
 	}
+	bw := bufio.NewWriterSize(w, 32<<10)
+	enc := expfmt.NewEncoder(bw, format)
+	var errs prometheus.MultiError
 	i := 0
+	page := func(f *family) {
+		if ss := x.byFamily[f.index]; len(ss) > 0 {
+			errs.Append(writeFamily(bw, f, ss))
+		}
+	}
 	for _, mf := range others {
 		for i < len(families) && families[i].name < mf.GetName() {
-			encodePage(families[i])
+			page(families[i])
 			i++
 		}
 		if i < len(families) && families[i].name == mf.GetName() {
@@ -79,10 +81,141 @@ func (x *Exposition) Encode(enc expfmt.Encoder, others []*dto.MetricFamily) erro
 		errs.Append(enc.Encode(mf))
 	}
 	for ; i < len(families); i++ {
-		encodePage(families[i])
+		page(families[i])
 	}
-	if closer, ok := enc.(expfmt.Closer); ok {
-		errs.Append(closer.Close())
-	}
+	errs.Append(bw.Flush())
 	return errs.MaybeUnwrap()
+}
+
+// helpEscaper and valueEscaper escape HELP text and label values as the
+// text format wants them (and as expfmt writes them).
+var (
+	helpEscaper  = strings.NewReplacer(`\`, `\\`, "\n", `\n`)
+	valueEscaper = strings.NewReplacer(`\`, `\\`, "\n", `\n`, `"`, `\"`)
+)
+
+// writeText writes a gauge family in the text format. Family and label
+// names are valid legacy names, which every text format version writes
+// as they are.
+func writeText(w *bufio.Writer, f *family, ss []*series) error {
+	w.WriteString("# HELP ")
+	w.WriteString(f.name)
+	w.WriteByte(' ')
+	helpEscaper.WriteString(w, f.help)
+	w.WriteString("\n# TYPE ")
+	w.WriteString(f.name)
+	w.WriteString(" gauge\n")
+	var num [32]byte
+	for _, s := range ss {
+		w.WriteString(f.name)
+		if len(s.labels) > 0 {
+			w.WriteByte('{')
+			for j, p := range s.labels {
+				if j > 0 {
+					w.WriteByte(',')
+				}
+				w.WriteString(p.GetName())
+				w.WriteString(`="`)
+				if v := p.GetValue(); strings.ContainsAny(v, "\\\n\"") {
+					valueEscaper.WriteString(w, v)
+				} else {
+					w.WriteString(v)
+				}
+				w.WriteByte('"')
+			}
+			w.WriteByte('}')
+		}
+		w.WriteByte(' ')
+		w.Write(appendFloat(num[:0], s.gauge.GetValue()))
+		if _, err := w.WriteString("\n"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// appendFloat formats v as expfmt does.
+func appendFloat(b []byte, v float64) []byte {
+	switch {
+	case math.IsNaN(v):
+		return append(b, "NaN"...)
+	case math.IsInf(v, 1):
+		return append(b, "+Inf"...)
+	case math.IsInf(v, -1):
+		return append(b, "-Inf"...)
+	}
+	return strconv.AppendFloat(b, v, 'g', -1, 64)
+}
+
+// Field numbers of io.prometheus.client's MetricFamily, Metric, LabelPair
+// and Gauge messages.
+const (
+	fieldFamilyName   = 1
+	fieldFamilyHelp   = 2
+	fieldFamilyType   = 3
+	fieldFamilyMetric = 4
+	fieldMetricLabel  = 1
+	fieldMetricGauge  = 2
+	fieldPairName     = 1
+	fieldPairValue    = 2
+	fieldGaugeValue   = 1
+)
+
+// gaugeSize is the size of a Gauge message holding a value.
+var gaugeSize = protowire.SizeTag(fieldGaugeValue) + protowire.SizeFixed64()
+
+// writeProto writes a gauge family as one length-delimited MetricFamily
+// message. The message is streamed series by series, its length computed
+// first, so that a large family never sits in memory whole.
+func writeProto(w *bufio.Writer, f *family, ss []*series) error {
+	size := protowire.SizeTag(fieldFamilyName) + protowire.SizeBytes(len(f.name)) +
+		protowire.SizeTag(fieldFamilyHelp) + protowire.SizeBytes(len(f.help)) +
+		protowire.SizeTag(fieldFamilyType) + protowire.SizeVarint(uint64(dto.MetricType_GAUGE))
+	for _, s := range ss {
+		size += protowire.SizeTag(fieldFamilyMetric) + protowire.SizeBytes(metricSize(s))
+	}
+	b := protowire.AppendVarint(make([]byte, 0, 256), uint64(size))
+	b = protowire.AppendTag(b, fieldFamilyName, protowire.BytesType)
+	b = protowire.AppendString(b, f.name)
+	b = protowire.AppendTag(b, fieldFamilyHelp, protowire.BytesType)
+	b = protowire.AppendString(b, f.help)
+	b = protowire.AppendTag(b, fieldFamilyType, protowire.VarintType)
+	b = protowire.AppendVarint(b, uint64(dto.MetricType_GAUGE))
+	for _, s := range ss {
+		b = protowire.AppendTag(b, fieldFamilyMetric, protowire.BytesType)
+		b = protowire.AppendVarint(b, uint64(metricSize(s)))
+		for _, p := range s.labels {
+			b = protowire.AppendTag(b, fieldMetricLabel, protowire.BytesType)
+			b = protowire.AppendVarint(b, uint64(pairSize(p)))
+			b = protowire.AppendTag(b, fieldPairName, protowire.BytesType)
+			b = protowire.AppendString(b, p.GetName())
+			b = protowire.AppendTag(b, fieldPairValue, protowire.BytesType)
+			b = protowire.AppendString(b, p.GetValue())
+		}
+		b = protowire.AppendTag(b, fieldMetricGauge, protowire.BytesType)
+		b = protowire.AppendVarint(b, uint64(gaugeSize))
+		b = protowire.AppendTag(b, fieldGaugeValue, protowire.Fixed64Type)
+		b = protowire.AppendFixed64(b, math.Float64bits(s.gauge.GetValue()))
+		if len(b) >= 16<<10 {
+			if _, err := w.Write(b); err != nil {
+				return err
+			}
+			b = b[:0]
+		}
+	}
+	_, err := w.Write(b)
+	return err
+}
+
+func pairSize(p *dto.LabelPair) int {
+	return protowire.SizeTag(fieldPairName) + protowire.SizeBytes(len(p.GetName())) +
+		protowire.SizeTag(fieldPairValue) + protowire.SizeBytes(len(p.GetValue()))
+}
+
+func metricSize(s *series) int {
+	n := protowire.SizeTag(fieldMetricGauge) + protowire.SizeBytes(gaugeSize)
+	for _, p := range s.labels {
+		n += protowire.SizeTag(fieldMetricLabel) + protowire.SizeBytes(pairSize(p))
+	}
+	return n
 }

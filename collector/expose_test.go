@@ -3,6 +3,7 @@ package collector_test
 import (
 	"bytes"
 	"io"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -15,18 +16,20 @@ import (
 	"github.com/statuspage-exporter/statuspage_exporter/statuspage"
 )
 
-// exposeFormats are the formats the exporter's handlers serve.
+// exposeFormats are the formats the exporter's handlers serve: both text
+// format versions and delimited protobuf.
 var exposeFormats = []expfmt.Format{
 	expfmt.NewFormat(expfmt.TypeTextPlain),
+	// What Prometheus 3 asks for, as the handlers negotiate it.
+	expfmt.Negotiate(http.Header{"Accept": {"text/plain;version=1.0.0;escaping=allow-utf-8;q=0.5"}}),
 	expfmt.NewFormat(expfmt.TypeProtoDelim),
-	expfmt.NewFormat(expfmt.TypeOpenMetrics),
 }
 
 // expose drains c and encodes it with others in format, as the handlers do.
 func expose(t *testing.T, c *collector.Collector, others []*dto.MetricFamily, format expfmt.Format) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := collector.Drain(c).Encode(expfmt.NewEncoder(&buf, format), others); err != nil {
+	if err := collector.Drain(c).Encode(&buf, format, others); err != nil {
 		t.Fatalf("encode %s: %v", format, err)
 	}
 	return buf.Bytes()
@@ -35,15 +38,6 @@ func expose(t *testing.T, c *collector.Collector, others []*dto.MetricFamily, fo
 // decodeFamilies parses an exposition back into families.
 func decodeFamilies(t *testing.T, b []byte, format expfmt.Format) []*dto.MetricFamily {
 	t.Helper()
-	if format.FormatType() == expfmt.TypeOpenMetrics {
-		// expfmt has no OpenMetrics decoder; the text parser reads the
-		// gauges once the trailer is checked and removed.
-		body, ok := bytes.CutSuffix(b, []byte("# EOF\n"))
-		if !ok {
-			t.Fatalf("OpenMetrics exposition without # EOF trailer:\n%s", b)
-		}
-		b, format = body, expfmt.NewFormat(expfmt.TypeTextPlain)
-	}
 	dec := expfmt.NewDecoder(bytes.NewReader(b), format)
 	var out []*dto.MetricFamily
 	for range 10000 {
@@ -128,12 +122,42 @@ func TestExposeMergesOthers(t *testing.T) {
 		}
 	}
 	var buf bytes.Buffer
-	err := collector.Drain(c).Encode(expfmt.NewEncoder(&buf, exposeFormats[0]), []*dto.MetricFamily{gauge("statuspage_up")})
+	err := collector.Drain(c).Encode(&buf, exposeFormats[0], []*dto.MetricFamily{gauge("statuspage_up")})
 	if err == nil || !strings.Contains(err.Error(), "statuspage_up is both") {
 		t.Errorf("a family named like a page family: err %v", err)
 	}
 	if n := strings.Count(buf.String(), "# TYPE statuspage_up "); n != 1 {
 		t.Errorf("statuspage_up typed %d times, want once", n)
+	}
+}
+
+// TestExposeEscapes: label values and help text are escaped as the text
+// format wants, and formats the handlers do not serve are refused.
+func TestExposeEscapes(t *testing.T) {
+	t.Parallel()
+	s := &statuspage.Summary{
+		Page:       statuspage.Page{ID: `p"1`, Name: `C:\Status "Page"`},
+		Components: []statuspage.Component{{ID: `c\1`, Name: `say "hi"`, Status: "operational"}},
+	}
+	src := newFakeSource(t, map[string]result{"acme": freshResult(t, "acme", s)})
+	c := collector.New(t.Context(), src, targets("acme"), testLogger(t))
+	text := string(expose(t, c, nil, exposeFormats[0]))
+	for _, want := range []string{
+		`statuspage_page_info{name="C:\\Status \"Page\"",page="acme",page_id="p\"1",time_zone="",url=""} 1`,
+		`component="say \"hi\"",component_id="c\\1"`,
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("text exposition lacks %s:\n%s", want, text)
+		}
+	}
+	for _, format := range exposeFormats {
+		if got, want := sortedLines(t, decodeFamilies(t, expose(t, c, nil, format), format)), sortedLines(t, gatherPedantic(t, c)); got != want {
+			t.Errorf("%s: %s\nwant\n%s", format, got, want)
+		}
+	}
+	var buf bytes.Buffer
+	if err := collector.Drain(c).Encode(&buf, expfmt.NewFormat(expfmt.TypeOpenMetrics), nil); err == nil || buf.Len() > 0 {
+		t.Errorf("OpenMetrics: err %v, %d bytes written; want a refusal", err, buf.Len())
 	}
 }
 
