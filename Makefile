@@ -1,10 +1,10 @@
 # Targets work offline from GitHub release downloads: everything comes from
-# the Go module proxy.
+# the Go module proxy. The tools (promu, staticcheck) are pinned
+# in tools/go.mod and run with `go tool -modfile=tools/go.mod <tool>`.
 GO        ?= go
 BIN       ?= statuspage_exporter
 PKG       := github.com/statuspage-exporter/statuspage_exporter
 VERSION   := $(shell cat VERSION)
-STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 RUN_ARGS  ?= --config.file=statuspage_exporter.yml
 
 .PHONY: all
@@ -80,7 +80,7 @@ test-short:
 
 .PHONY: lint
 lint: fmt-check vet
-	$(GO) run $(STATICCHECK) ./...
+	$(GO) tool -modfile=tools/go.mod staticcheck ./...
 
 # Fuzz targets as <package>:<target>. `make fuzz` runs every one for
 # FUZZTIME, niced and on one worker so that it shares the machine politely;
