@@ -89,7 +89,8 @@ lint: fmt-check vet
 # commit the proxy knows) and writes it to .build/vulndb in the layout that
 # `govulncheck -db file://` reads. GOVULNDB=https://vuln.go.dev uses the
 # official database instead. The standard library is checked at the version
-# of the go command that runs.
+# of the go command that runs: the toolchain go.mod names with
+# GOTOOLCHAIN=auto (as in CI), else the installed one.
 VULNDB_VERSION ?= latest
 GOVULNDB       ?=
 
