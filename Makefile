@@ -1,10 +1,10 @@
 # Targets work offline from GitHub release downloads: everything comes from
-# the Go module proxy.
+# the Go module proxy. The tools (promu, staticcheck, govulncheck) are pinned
+# in tools/go.mod and run with `go tool -modfile=tools/go.mod <tool>`.
 GO        ?= go
 BIN       ?= statuspage_exporter
 PKG       := github.com/statuspage-exporter/statuspage_exporter
 VERSION   := $(shell cat VERSION)
-STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 RUN_ARGS  ?= --config.file=statuspage_exporter.yml
 
 .PHONY: all
@@ -81,7 +81,28 @@ test-short:
 
 .PHONY: lint
 lint: fmt-check vet
-	$(GO) run $(STATICCHECK) ./...
+	$(GO) tool -modfile=tools/go.mod staticcheck ./...
+
+# vuln: govulncheck (pinned in tools/go.mod) on every package. vuln.go.dev
+# cannot be reached from our machines, so the database is built from
+# golang.org/x/vulndb, which the module proxy serves with every report as an
+# OSV file: internal/vulndb downloads VULNDB_VERSION (default: the newest
+# commit the proxy knows) and writes it to .build/vulndb in the layout that
+# `govulncheck -db file://` reads. GOVULNDB=https://vuln.go.dev uses the
+# official database instead. The standard library is checked at the version
+# of the go command that runs: the toolchain go.mod names with
+# GOTOOLCHAIN=auto (as in CI), else the installed one.
+VULNDB_VERSION ?= latest
+GOVULNDB       ?=
+
+.PHONY: vuln
+vuln:
+ifeq ($(GOVULNDB),)
+	$(GO) run ./internal/vulndb -version $(VULNDB_VERSION) -out .build/vulndb
+	$(GO) tool -modfile=tools/go.mod govulncheck -db file://$(CURDIR)/.build/vulndb ./...
+else
+	$(GO) tool -modfile=tools/go.mod govulncheck -db $(GOVULNDB) ./...
+endif
 
 # Fuzz targets as <package>:<target>. `make fuzz` runs every one for
 # FUZZTIME, niced and on one worker so that it shares the machine politely;

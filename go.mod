@@ -1,6 +1,8 @@
 module github.com/statuspage-exporter/statuspage_exporter
 
-go 1.26.8
+go 1.26.0
+
+toolchain go1.26.11
 
 require (
 	github.com/alecthomas/kingpin/v2 v2.4.0
