@@ -9,14 +9,17 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 
+	"github.com/statuspage-exporter/statuspage_exporter/collector"
 	"github.com/statuspage-exporter/statuspage_exporter/statuspage/statuspagetest"
 )
 
@@ -196,4 +199,60 @@ func countPageSamples(t *testing.T, rec *httptest.ResponseRecorder, accept strin
 		}
 	}
 	return n
+}
+
+// TestMetricsEqualsRegistry: what /metrics serves of the pages, in each
+// format it negotiates, is exactly what the same Collector exposes when
+// registered in a pedantic registry.
+func TestMetricsEqualsRegistry(t *testing.T) {
+	t.Parallel()
+	up := newFakeUpstream(t, statuspagetest.Options{Pages: 4, Shape: statuspagetest.Shape{Components: 9, GroupEvery: 4, Incidents: 2, Maintenances: 1}})
+	env := newScrapeEnv(t, up, time.Hour)
+	scrapeOnce(t, env.h) // fills the cache; the TTL keeps it for both sides
+	reg := prometheus.NewPedanticRegistry()
+	reg.MustRegister(collector.New(t.Context(), env.e.store, env.e.holder.Active().Targets, nil))
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := pageLines(t, mfs)
+	if len(want) < 100 {
+		t.Fatalf("only %d page series from the registry", len(want))
+	}
+	for _, accept := range []string{"", `application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited`} {
+		rec := scrapeAs(t, env.h, accept)
+		dec := expfmt.NewDecoder(rec.Body, expfmt.ResponseFormat(rec.Header()))
+		var got []*dto.MetricFamily
+		for range 1000 {
+			mf := &dto.MetricFamily{}
+			if err := dec.Decode(mf); err != nil {
+				if err != io.EOF {
+					t.Fatalf("Accept %q: decode: %v", accept, err)
+				}
+				break
+			}
+			got = append(got, mf)
+		}
+		if g := pageLines(t, got); !slices.Equal(g, want) {
+			t.Errorf("Accept %q: /metrics serves %d page series, the registry %d:\n%s\nwant\n%s", accept, len(g), len(want), strings.Join(g, "\n"), strings.Join(want, "\n"))
+		}
+	}
+}
+
+// pageLines renders the page families (statuspage_*, not the exporter's
+// own) as sorted text lines.
+func pageLines(t *testing.T, mfs []*dto.MetricFamily) []string {
+	t.Helper()
+	var buf strings.Builder
+	for _, mf := range mfs {
+		if !strings.HasPrefix(mf.GetName(), "statuspage_") || strings.HasPrefix(mf.GetName(), "statuspage_exporter_") {
+			continue
+		}
+		if _, err := expfmt.MetricFamilyToText(&buf, mf); err != nil {
+			t.Fatal(err)
+		}
+	}
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	slices.Sort(lines)
+	return lines
 }

@@ -128,10 +128,9 @@ func (e *exporter) serveTargets(w http.ResponseWriter, r *http.Request, targets 
 var gzipWriters = sync.Pool{New: func() any { return gzip.NewWriter(nil) }}
 
 // writeExposition answers r with x and others in the format r asks for
-// (text or protobuf, as promhttp negotiates by default), gzipped when r
-// accepts it.
+// (delimited protobuf or text), gzipped when r accepts it.
 func writeExposition(w http.ResponseWriter, r *http.Request, x *collector.Exposition, others []*dto.MetricFamily, logger *slog.Logger) {
-	format := expfmt.Negotiate(r.Header)
+	format := expfmt.NegotiateAccept(r.Header, collector.Formats...)
 	w.Header().Set("Content-Type", string(format))
 	var out io.Writer = w
 	if acceptsGzip(r.Header.Get("Accept-Encoding")) {

@@ -45,9 +45,13 @@ func Drain(c *Collector) *Exposition {
 	return x
 }
 
+// Formats are the exposition formats Encode writes, in order of preference
+// for content negotiation (expfmt.NegotiateAccept): delimited protobuf and
+// the text format, the two that Prometheus asks for.
+var Formats = []expfmt.Format{expfmt.FmtProtoDelim, expfmt.FmtText}
+
 // Encode writes the page families merged with others in name order, in
-// format: the text format or delimited protobuf, the two that promhttp
-// serves by default. others must be sorted by name and share no name with
+// format, one of Formats. others must be sorted by name and share no name with
 // the page families (the exporter's own metrics are statuspage_exporter_*,
 // go_* and process_*); a registry's Gather returns them so.
 func (x *Exposition) Encode(w io.Writer, format expfmt.Format, others []*dto.MetricFamily) error {

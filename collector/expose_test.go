@@ -21,7 +21,7 @@ import (
 var exposeFormats = []expfmt.Format{
 	expfmt.NewFormat(expfmt.TypeTextPlain),
 	// What Prometheus 3 asks for, as the handlers negotiate it.
-	expfmt.Negotiate(http.Header{"Accept": {"text/plain;version=1.0.0;escaping=allow-utf-8;q=0.5"}}),
+	expfmt.NegotiateAccept(http.Header{"Accept": {"text/plain;version=1.0.0;escaping=allow-utf-8;q=0.5"}}, collector.Formats...),
 	expfmt.NewFormat(expfmt.TypeProtoDelim),
 }
 

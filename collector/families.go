@@ -110,7 +110,6 @@ var (
 var (
 	gaugeZero = &dto.Gauge{Value: new(0.0)}
 	gaugeOne  = &dto.Gauge{Value: new(1.0)}
-	typeGauge = dto.MetricType_GAUGE.Enum()
 
 	knownPairs = map[[2]string]*dto.LabelPair{}
 )
