@@ -11,7 +11,6 @@ import (
 	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
-	dto "github.com/prometheus/client_model/go"
 
 	"github.com/statuspage-exporter/statuspage_exporter/statuspage"
 )
@@ -56,10 +55,12 @@ func (c *Collector) Describe(chan<- *prometheus.Desc) {}
 func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	results := c.results()
 	health := newHealth(c.targets, results)
+	start := 0
 	for i, r := range results {
-		for j := range health.pages[i] {
-			ch <- &health.series[health.pages[i][j]]
+		for j := start; j < health.ends[i]; j++ {
+			ch <- &health.series[j]
 		}
+		start = health.ends[i]
 		if r.HasData && r.Data != nil {
 			for j := range r.Data.series {
 				ch <- &r.Data.series[j]
@@ -90,47 +91,32 @@ func (c *Collector) results() []statuspage.Result[*Prepared] {
 // built per scrape, in a few allocations for all pages.
 type health struct {
 	series []series
-	// pages[i] lists the indexes in series of page i's series.
-	pages [][]int
+	// pages[i] is the end in series of page i's series.
+	ends []int
 }
 
-var pageLabel = "page"
-
 func newHealth(targets []*statuspage.Target, results []statuspage.Result[*Prepared]) *health {
-	h := &health{series: make([]series, 0, 3*len(targets)), pages: make([][]int, len(targets))}
-	pairs := make([]dto.LabelPair, len(targets))
-	labels := make([]*dto.LabelPair, len(targets))
-	gauges := make([]dto.Gauge, 0, 2*len(targets))
-	floats := make([]float64, 0, 2*len(targets))
-	idx := make([]int, 0, 3*len(targets))
-	gauge := func(v float64) *dto.Gauge {
-		floats = append(floats, v)
-		gauges = append(gauges, dto.Gauge{})
-		g := &gauges[len(gauges)-1]
-		g.Value = &floats[len(floats)-1]
-		return g
-	}
+	// The page label is the only one: value i is page i's name.
+	tab := &table{values: make([]string, len(targets)), labels: make([]uint32, len(targets))}
+	h := &health{series: make([]series, 0, 3*len(targets)), ends: make([]int, len(targets))}
 	for i, t := range targets {
 		r := &results[i]
-		pairs[i].Name, pairs[i].Value = &pageLabel, &t.Name
-		labels[i] = &pairs[i]
-		l := labels[i : i+1 : i+1]
-		start := len(idx)
-		up := gaugeZero
-		if r.Fresh {
-			up = gaugeOne
+		tab.values[i], tab.labels[i] = t.Name, uint32(i)
+		add := func(f *family, v float64) {
+			h.series = append(h.series, series{fam: f, tab: tab, start: uint32(i), value: v})
 		}
-		idx = append(idx, len(h.series))
-		h.series = append(h.series, series{fam: upFamily, labels: l, gauge: up})
+		up := 0.0
+		if r.Fresh {
+			up = 1
+		}
+		add(upFamily, up)
 		if !r.LastSuccess.IsZero() {
-			idx = append(idx, len(h.series))
-			h.series = append(h.series, series{fam: lastSuccessFamily, labels: l, gauge: gauge(seconds(r.LastSuccess))})
+			add(lastSuccessFamily, seconds(r.LastSuccess))
 		}
 		if r.Duration > 0 {
-			idx = append(idx, len(h.series))
-			h.series = append(h.series, series{fam: fetchDurationFamily, labels: l, gauge: gauge(r.Duration.Seconds())})
+			add(fetchDurationFamily, r.Duration.Seconds())
 		}
-		h.pages[i] = idx[start:len(idx):len(idx)]
+		h.ends[i] = len(h.series)
 	}
 	return h
 }

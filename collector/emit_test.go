@@ -178,8 +178,8 @@ func TestTimestamp(t *testing.T) {
 	t.Parallel()
 	e := newEmitter(newBuilder("acme", 1))
 	e.timestamp(pageUpdatedFamily, time.Time{})
-	if len(e.b.specs) != 0 {
-		t.Fatalf("zero time emitted %d series, want none", len(e.b.specs))
+	if len(e.b.series) != 0 {
+		t.Fatalf("zero time emitted %d series, want none", len(e.b.series))
 	}
 	e.timestamp(pageUpdatedFamily, time.Date(2026, 3, 10, 18, 2, 18, 733_999_999, time.UTC))
 	got := samples(t, e.b)

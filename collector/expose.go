@@ -112,25 +112,22 @@ func writeText(w *bufio.Writer, f *family, ss []*series) error {
 	var num [32]byte
 	for _, s := range ss {
 		w.WriteString(f.name)
-		if len(s.labels) > 0 {
-			w.WriteByte('{')
-			for j, p := range s.labels {
-				if j > 0 {
-					w.WriteByte(',')
-				}
-				w.WriteString(p.GetName())
-				w.WriteString(`="`)
-				if v := p.GetValue(); strings.ContainsAny(v, "\\\n\"") {
-					valueEscaper.WriteString(w, v)
-				} else {
-					w.WriteString(v)
-				}
-				w.WriteByte('"')
+		w.WriteByte('{')
+		for j, name := range f.names {
+			if j > 0 {
+				w.WriteByte(',')
 			}
-			w.WriteByte('}')
+			w.WriteString(name)
+			w.WriteString(`="`)
+			if v := s.labelValue(j); strings.ContainsAny(v, "\\\n\"") {
+				valueEscaper.WriteString(w, v)
+			} else {
+				w.WriteString(v)
+			}
+			w.WriteByte('"')
 		}
-		w.WriteByte(' ')
-		w.Write(appendFloat(num[:0], s.gauge.GetValue()))
+		w.WriteString("} ")
+		w.Write(appendFloat(num[:0], s.value))
 		if _, err := w.WriteString("\n"); err != nil {
 			return err
 		}
@@ -188,18 +185,19 @@ func writeProto(w *bufio.Writer, f *family, ss []*series) error {
 	for _, s := range ss {
 		b = protowire.AppendTag(b, fieldFamilyMetric, protowire.BytesType)
 		b = protowire.AppendVarint(b, uint64(metricSize(s)))
-		for _, p := range s.labels {
+		for j, name := range f.names {
+			value := s.labelValue(j)
 			b = protowire.AppendTag(b, fieldMetricLabel, protowire.BytesType)
-			b = protowire.AppendVarint(b, uint64(pairSize(p)))
+			b = protowire.AppendVarint(b, uint64(pairSize(name, value)))
 			b = protowire.AppendTag(b, fieldPairName, protowire.BytesType)
-			b = protowire.AppendString(b, p.GetName())
+			b = protowire.AppendString(b, name)
 			b = protowire.AppendTag(b, fieldPairValue, protowire.BytesType)
-			b = protowire.AppendString(b, p.GetValue())
+			b = protowire.AppendString(b, value)
 		}
 		b = protowire.AppendTag(b, fieldMetricGauge, protowire.BytesType)
 		b = protowire.AppendVarint(b, uint64(gaugeSize))
 		b = protowire.AppendTag(b, fieldGaugeValue, protowire.Fixed64Type)
-		b = protowire.AppendFixed64(b, math.Float64bits(s.gauge.GetValue()))
+		b = protowire.AppendFixed64(b, math.Float64bits(s.value))
 		if len(b) >= 16<<10 {
 			if _, err := w.Write(b); err != nil {
 				return err
@@ -211,15 +209,15 @@ func writeProto(w *bufio.Writer, f *family, ss []*series) error {
 	return err
 }
 
-func pairSize(p *dto.LabelPair) int {
-	return protowire.SizeTag(fieldPairName) + protowire.SizeBytes(len(p.GetName())) +
-		protowire.SizeTag(fieldPairValue) + protowire.SizeBytes(len(p.GetValue()))
+func pairSize(name, value string) int {
+	return protowire.SizeTag(fieldPairName) + protowire.SizeBytes(len(name)) +
+		protowire.SizeTag(fieldPairValue) + protowire.SizeBytes(len(value))
 }
 
 func metricSize(s *series) int {
 	n := protowire.SizeTag(fieldMetricGauge) + protowire.SizeBytes(gaugeSize)
-	for _, p := range s.labels {
-		n += protowire.SizeTag(fieldMetricLabel) + protowire.SizeBytes(pairSize(p))
+	for j, name := range s.fam.names {
+		n += protowire.SizeTag(fieldMetricLabel) + protowire.SizeBytes(pairSize(name, s.labelValue(j)))
 	}
 	return n
 }

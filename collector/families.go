@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
-	dto "github.com/prometheus/client_model/go"
 )
 
 const namespace = "statuspage"
@@ -17,6 +16,7 @@ type family struct {
 	name, help string
 	labels     []string // page first, then as given to newFamily
 	sorted     []int    // indexes into labels, in label name order
+	names      []string // the labels in name order
 	index      int      // position in families
 }
 
@@ -36,6 +36,9 @@ func newFamily(name, help string, labels ...string) *family {
 		f.sorted = append(f.sorted, i)
 	}
 	slices.SortFunc(f.sorted, func(a, b int) int { return strings.Compare(labels[a], labels[b]) })
+	for _, j := range f.sorted {
+		f.names = append(f.names, labels[j])
+	}
 	families = append(families, f)
 	return f
 }
@@ -105,25 +108,3 @@ var (
 		"A component affected by a scheduled maintenance, always 1.", "maintenance_id", "component_id", "component")
 )
 
-// Label names of the state sets, and label pairs for their known states,
-// shared by every page: most series of a state set carry one of these.
-var (
-	gaugeZero = &dto.Gauge{Value: new(0.0)}
-	gaugeOne  = &dto.Gauge{Value: new(1.0)}
-
-	knownPairs = map[[2]string]*dto.LabelPair{}
-)
-
-func init() {
-	for name, states := range map[string][][]string{
-		"indicator": {pageIndicators},
-		"impact":    {impacts},
-		"status":    {componentStatuses, incidentStatuses, maintenanceStatuses},
-	} {
-		for _, set := range states {
-			for _, state := range set {
-				knownPairs[[2]string{name, state}] = &dto.LabelPair{Name: new(name), Value: new(state)}
-			}
-		}
-	}
-}

@@ -6,8 +6,8 @@ import (
 )
 
 // TestBuilderChecks: the builder refuses what a registry would refuse (a
-// duplicate series, a wrong label count) and shares repeated label pairs,
-// known states across pages, and the values 0 and 1.
+// duplicate series, a wrong label count), stores each label value of a page
+// once, and orders labels by name.
 func TestBuilderChecks(t *testing.T) {
 	t.Parallel()
 	b := newBuilder("acme", 1)
@@ -22,30 +22,26 @@ func TestBuilderChecks(t *testing.T) {
 		t.Error("wrong label count accepted")
 	}
 	for _, v := range []float64{0, 1} {
-		if err := b.add(groupStatusFamily, v, "g1", "Group", []string{"operational", "major_outage"}[int(v)]); err != nil {
+		if err := b.add(groupStatusFamily, v, "g1", "API", []string{"operational", "major_outage"}[int(v)]); err != nil {
 			t.Fatal(err)
 		}
 	}
 	ss := b.finish()
-	if len(ss) != 3 || ss[0].fam != componentUpdatedFamily || ss[1].fam != groupStatusFamily {
+	if len(ss) != 3 || ss[0].fam != componentUpdatedFamily || ss[1].fam != groupStatusFamily || ss[0].value != 12.5 {
 		t.Fatalf("series: %+v", ss)
 	}
-	if ss[0].gauge.GetValue() != 12.5 || ss[1].gauge != gaugeZero || ss[2].gauge != gaugeOne {
-		t.Error("gauge values wrong or 0 and 1 not shared")
+	// acme, c1, API, "", g1, operational, major_outage: each once.
+	if got := strings.Join(ss[0].tab.values, ","); got != "API,c1,,acme,g1,operational,major_outage" {
+		t.Errorf("values %q, want each value once in order of first use", got)
 	}
-	// group, group_id, page, status: the page and group pairs are shared,
-	// the state pair is the one every page shares.
-	if ss[1].labels[2] != ss[2].labels[2] || ss[1].labels[0] != ss[2].labels[0] || ss[0].labels[3] != ss[1].labels[2] {
-		t.Error("label pairs not shared within the page")
+	if ss[0].tab != ss[2].tab || len(ss[0].tab.labels) != 4+4+4 || cap(ss[0].tab.labels) != 12 {
+		t.Error("the page's series do not share one exact-size table")
 	}
-	if ss[2].labels[3] != knownPairs[[2]string{"status", "major_outage"}] {
-		t.Error("known state pair not shared across pages")
+	var pairs []string
+	for i, name := range ss[1].fam.names {
+		pairs = append(pairs, name+"="+ss[1].labelValue(i))
 	}
-	var names []string
-	for _, lp := range ss[1].labels {
-		names = append(names, lp.GetName())
-	}
-	if got := strings.Join(names, ","); got != "group,group_id,page,status" {
-		t.Errorf("label order %s, want sorted by name", got)
+	if got := strings.Join(pairs, ","); got != "group=API,group_id=g1,page=acme,status=operational" {
+		t.Errorf("labels %s, want sorted by name", got)
 	}
 }

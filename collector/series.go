@@ -7,79 +7,75 @@ import (
 	dto "github.com/prometheus/client_model/go"
 )
 
+// table holds the label values of a page's series: each distinct value
+// once, and for each series the numbers of its values in its family's
+// label name order. A page's series share one table, so a value that many
+// series carry (the page name, a component's id and name, a state) costs
+// four bytes per series.
+type table struct {
+	values []string
+	labels []uint32
+}
+
 // series is one sample of a page metric, built once and handed over by
-// every scrape that serves it. Its label pairs and gauge are shared with
-// the other series of its page and never modified.
+// every scrape that serves it. It is never modified.
 type series struct {
-	fam    *family
-	labels []*dto.LabelPair // sorted by name, as dto.Metric wants them
-	gauge  *dto.Gauge
+	fam   *family
+	tab   *table
+	start uint32 // its label values are tab.labels[start : start+len(fam.labels)]
+	value float64
+}
+
+// labelValue returns the value of the i-th label in name order.
+func (s *series) labelValue(i int) string {
+	return s.tab.values[s.tab.labels[int(s.start)+i]]
 }
 
 // Desc implements prometheus.Metric.
 func (s *series) Desc() *prometheus.Desc { return s.fam.desc }
 
-// Write implements prometheus.Metric, for registries. It writes copies of
-// the label pairs and gauge, which the cache shares between pages and
-// scrapes, so that what a registry hands out is the caller's own. The
-// exporter's handlers do not go through Write (see Exposition).
+// Write implements prometheus.Metric, for registries. The exporter's
+// handlers do not go through it (see Exposition).
 func (s *series) Write(m *dto.Metric) error {
-	pairs := make([]dto.LabelPair, len(s.labels))
-	m.Label = make([]*dto.LabelPair, len(s.labels))
-	for i, p := range s.labels {
-		pairs[i].Name, pairs[i].Value = p.Name, p.Value
+	pairs := make([]dto.LabelPair, len(s.fam.names))
+	m.Label = make([]*dto.LabelPair, len(pairs))
+	for i := range pairs {
+		pairs[i].Name, pairs[i].Value = &s.fam.names[i], new(s.labelValue(i))
 		m.Label[i] = &pairs[i]
 	}
-	m.Gauge = &dto.Gauge{Value: s.gauge.Value}
+	m.Gauge = &dto.Gauge{Value: new(s.value)}
 	return nil
 }
 
 // maxLabels bounds the labels of any family here (page_info has five).
 const maxLabels = 6
 
-// builder builds a page's series compactly. While it runs, label pairs are
-// numbered rather than allocated; finish then allocates everything in
-// exact sizes, once: each distinct label pair of the page once (known
-// states are shared by every page), the label lists of all series in one
-// array, the gauges other than 0 and 1 in another. The series of a page
-// live as long as its document is cached, so this is most of the
-// exporter's memory.
+// builder builds a page's series compactly: values are numbered as they
+// come, and finish allocates the series, the table and its value list in
+// exact sizes, once. The series of a page live as long as its document is
+// cached, so this is most of the exporter's memory.
 type builder struct {
-	page string
-	// pairs numbers the distinct (name, value) pairs of the page;
-	// pairNames and pairValues are indexed by those numbers.
-	pairs      map[[2]string]int32
-	pairNames  []*string
-	pairValues []string
-	// labels holds each series' label pairs in name order: a pair number,
-	// or -1-k for the k-th entry of known.
-	labels []int32
-	known  []*dto.LabelPair
-	specs  []spec
+	page   string
+	index  map[string]uint32
+	tab    table
+	series []series
 	// seen is the check for duplicate series a registry would make,
 	// made once per document.
 	seen map[seriesKey]struct{}
 }
 
-// spec is a series before finish: its labels are labels[start:start+len(fam.labels)].
-type spec struct {
-	fam   *family
-	start int32
-	value float64
-}
-
 type seriesKey struct {
 	fam    *family
-	labels [maxLabels]int32
+	labels [maxLabels]uint32
 }
 
 // newBuilder returns a builder for a page of about n series.
 func newBuilder(page string, n int) *builder {
 	return &builder{
 		page:   page,
-		pairs:  make(map[[2]string]int32, n/2),
-		specs:  make([]spec, 0, n),
-		labels: make([]int32, 0, n*4),
+		index:  make(map[string]uint32, n/2),
+		tab:    table{labels: make([]uint32, 0, n*4)},
+		series: make([]series, 0, n),
 		seen:   make(map[seriesKey]struct{}, n),
 	}
 }
@@ -92,88 +88,39 @@ func (b *builder) add(f *family, v float64, values ...string) error {
 		return fmt.Errorf("metric %s: %d label values for %d labels", f.name, len(values)+1, len(f.labels))
 	}
 	key := seriesKey{fam: f}
-	start := len(b.labels)
+	start := len(b.tab.labels)
 	for i, j := range f.sorted {
 		value := b.page
 		if j > 0 {
 			value = values[j-1]
 		}
-		n := b.pair(&f.labels[j], value)
+		n, ok := b.index[value]
+		if !ok {
+			n = uint32(len(b.tab.values))
+			b.index[value] = n
+			b.tab.values = append(b.tab.values, value)
+		}
 		key.labels[i] = n
-		b.labels = append(b.labels, n)
+		b.tab.labels = append(b.tab.labels, n)
 	}
 	if _, dup := b.seen[key]; dup {
-		b.labels = b.labels[:start]
+		b.tab.labels = b.tab.labels[:start]
 		return fmt.Errorf("metric %s: duplicate series %q", f.name, append([]string{b.page}, values...))
 	}
 	b.seen[key] = struct{}{}
-	b.specs = append(b.specs, spec{fam: f, start: int32(start), value: v})
+	b.series = append(b.series, series{fam: f, start: uint32(start), value: v})
 	return nil
 }
 
-// pair returns the number of the label pair (name, value).
-func (b *builder) pair(name *string, value string) int32 {
-	k := [2]string{*name, value}
-	if p, ok := knownPairs[k]; ok {
-		for i, q := range b.known {
-			if q == p {
-				return int32(-1 - i)
-			}
-		}
-		b.known = append(b.known, p)
-		return int32(-len(b.known))
-	}
-	n, ok := b.pairs[k]
-	if !ok {
-		n = int32(len(b.pairValues))
-		b.pairs[k] = n
-		b.pairNames = append(b.pairNames, name)
-		b.pairValues = append(b.pairValues, value)
-	}
-	return n
-}
-
-// finish allocates the series in their final, exact-size form.
+// finish returns the series in their final, exact-size form.
 func (b *builder) finish() []series {
-	values := make([]string, len(b.pairValues))
-	copy(values, b.pairValues)
-	pairs := make([]dto.LabelPair, len(values))
-	for i := range pairs {
-		pairs[i].Name, pairs[i].Value = b.pairNames[i], &values[i]
+	tab := &table{
+		values: append(make([]string, 0, len(b.tab.values)), b.tab.values...),
+		labels: append(make([]uint32, 0, len(b.tab.labels)), b.tab.labels...),
 	}
-	labels := make([]*dto.LabelPair, len(b.labels))
-	for i, n := range b.labels {
-		if n < 0 {
-			labels[i] = b.known[-1-n]
-		} else {
-			labels[i] = &pairs[n]
-		}
-	}
-	others := 0
-	for _, s := range b.specs {
-		if s.value != 0 && s.value != 1 {
-			others++
-		}
-	}
-	gauges := make([]dto.Gauge, 0, others)
-	floats := make([]float64, 0, others)
-	out := make([]series, len(b.specs))
-	for i, s := range b.specs {
-		n := int32(len(s.fam.labels))
-		out[i].fam = s.fam
-		out[i].labels = labels[s.start : s.start+n : s.start+n]
-		switch s.value {
-		case 0:
-			out[i].gauge = gaugeZero
-		case 1:
-			out[i].gauge = gaugeOne
-		default:
-			floats = append(floats, s.value)
-			gauges = append(gauges, dto.Gauge{})
-			g := &gauges[len(gauges)-1]
-			g.Value = &floats[len(floats)-1]
-			out[i].gauge = g
-		}
+	out := append(make([]series, 0, len(b.series)), b.series...)
+	for i := range out {
+		out[i].tab = tab
 	}
 	return out
 }
