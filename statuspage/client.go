@@ -15,12 +15,25 @@ import (
 // to status.claude.com), but a loop must end.
 const DefaultMaxRedirects = 5
 
-// clientPool shares one HTTP client, and so one pool of kept-alive
-// connections, among the pages of a configuration that have the same
-// http_client_config: usually all of them. prometheus/common sizes its
+// ClientOptions are the settings of the HTTP clients that are not part of
+// a page's configuration.
+type ClientOptions struct {
+	// KeepAlive keeps each page's connection open between fetches, so that
+	// a fetch skips the TCP and TLS handshakes. An idle connection costs
+	// about 30 KiB (its buffers, prometheus/common's connection trace and
+	// two goroutines), and pages are fetched at most once per cache_ttl,
+	// so by default, as blackbox_exporter does for its probes, a
+	// connection serves one request.
+	KeepAlive bool
+}
+
+// clientPool shares one HTTP client, and so one pool of connections, among
+// the pages of a configuration that have the same http_client_config:
+// usually all of them. With KeepAlive, prometheus/common sizes the
 // transport's idle pool at 20000 connections, 1000 per host, so every page
 // keeps its connection between fetches.
 type clientPool struct {
+	options ClientOptions
 	configs []promconfig.HTTPClientConfig
 	clients []*http.Client
 }
@@ -33,7 +46,11 @@ func (p *clientPool) get(cfg promconfig.HTTPClientConfig) (*http.Client, error) 
 			return p.clients[i], nil
 		}
 	}
-	c, err := promconfig.NewClientFromConfig(cfg, "statuspage_exporter")
+	var opts []promconfig.HTTPClientOption
+	if !p.options.KeepAlive {
+		opts = append(opts, promconfig.WithKeepAlivesDisabled())
+	}
+	c, err := promconfig.NewClientFromConfig(cfg, "statuspage_exporter", opts...)
 	if err != nil {
 		return nil, err
 	}

@@ -120,7 +120,7 @@ func FuzzNewTargetSet(f *testing.F) {
 		if bytes.Contains(doc, []byte("_file")) || bytes.Contains(doc, []byte("_ref")) {
 			return
 		}
-		a, err := NewTargetSet(c)
+		a, err := NewTargetSet(c, ClientOptions{})
 		if err != nil {
 			// Certificates and keys are only parsed here; check names the page.
 			if !strings.Contains(err.Error(), "page ") && !strings.Contains(err.Error(), "defaults") {

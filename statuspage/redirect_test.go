@@ -14,13 +14,17 @@ import (
 // sentinel marks secrets in test configurations; no error may show it.
 const sentinel = "SENTINEL-SECRET"
 
-func buildDoc(t *testing.T, doc string) *TargetSet {
+func buildDoc(t *testing.T, doc string, o ...ClientOptions) *TargetSet {
 	t.Helper()
 	c, err := config.Parse([]byte(doc))
 	if err != nil {
 		t.Fatalf("Parse: %v", err)
 	}
-	a, err := NewTargetSet(c)
+	var opts ClientOptions
+	if len(o) > 0 {
+		opts = o[0]
+	}
+	a, err := NewTargetSet(c, opts)
 	if err != nil {
 		t.Fatalf("NewTargetSet: %v", err)
 	}

@@ -19,9 +19,9 @@ type TargetSet struct {
 
 // NewTargetSet makes the targets of c, creating each page's HTTP client and
 // redirect policy. c must be checked: from config.Parse or config.Load.
-func NewTargetSet(c *config.Config) (*TargetSet, error) {
+func NewTargetSet(c *config.Config, o ClientOptions) (*TargetSet, error) {
 	s := &TargetSet{byName: make(map[string]*Target, len(c.Pages))}
-	var clients clientPool
+	clients := clientPool{options: o}
 	for i := range c.Pages {
 		p := &c.Pages[i]
 		settings := p.Settings(c.Defaults)

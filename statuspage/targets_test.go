@@ -34,7 +34,7 @@ func sortedNames(a *TargetSet) []string {
 
 // newHolder returns the holder of target sets that the exporter uses.
 func newHolder(path string) *config.Holder[TargetSet] {
-	return config.NewHolder(path, NewTargetSet, (*TargetSet).Retire)
+	return config.NewHolder(path, func(c *config.Config) (*TargetSet, error) { return NewTargetSet(c, ClientOptions{}) }, (*TargetSet).Retire)
 }
 
 // TestHolderReload: the holder of target sets, as the exporter wires it.
@@ -159,7 +159,7 @@ pages:
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := NewTargetSet(c)
+	a, err := NewTargetSet(c, ClientOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,7 +185,7 @@ func TestNewTargetSetFromFiles(t *testing.T) {
 		if err != nil {
 			t.Fatalf("Load(%s): %v", path, err)
 		}
-		a, err := NewTargetSet(c)
+		a, err := NewTargetSet(c, ClientOptions{})
 		if err != nil {
 			t.Fatalf("NewTargetSet(%s): %v", path, err)
 		}
@@ -197,7 +197,7 @@ func TestNewTargetSetFromFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := NewTargetSet(c)
+	a, err := NewTargetSet(c, ClientOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,7 +211,7 @@ func TestNewTargetSetFromFiles(t *testing.T) {
 func TestNewTargetSetUnchecked(t *testing.T) {
 	t.Parallel()
 	c := &config.Config{Defaults: config.DefaultDefaults, Pages: []config.Page{{Name: "p", URL: "https://p.example"}}}
-	if _, err := NewTargetSet(c); err == nil || !strings.Contains(err.Error(), `page "p": url: not checked`) {
+	if _, err := NewTargetSet(c, ClientOptions{}); err == nil || !strings.Contains(err.Error(), `page "p": url: not checked`) {
 		t.Errorf("NewTargetSet of an unchecked configuration: %v", err)
 	}
 }
