@@ -194,17 +194,26 @@ func BenchmarkEncodeLowerBound(b *testing.B) {
 // requests per page per TTL; the shortest time between two requests to the
 // same page, in TTLs (at least 1 means never two requests within a TTL,
 // whatever the number of scrapers); and new connections per request after
-// the first round (0 means every request reused a kept-alive connection).
+// the first round: 1 by default, 0 with --statuspage.keep-alive when every
+// request reused a kept-alive connection.
 // Each operation takes seconds; run it with -benchtime=1x.
 func BenchmarkUpstreamRequests(b *testing.B) {
 	const pages, ttl, rounds = 20, 500 * time.Millisecond, 12
 	interval := ttl / 2
-	for _, scrapers := range []int{1, 2, 50} {
-		b.Run(fmt.Sprintf("scrapers=%d", scrapers), func(b *testing.B) {
+	for _, run := range []struct {
+		scrapers  int
+		keepAlive bool
+	}{{1, false}, {2, false}, {50, false}, {2, true}} {
+		scrapers := run.scrapers
+		b.Run(fmt.Sprintf("scrapers=%d/keep-alive=%t", scrapers, run.keepAlive), func(b *testing.B) {
 			var perTTL, connsPerReq, minGap float64
 			for b.Loop() {
 				up := newFakeUpstream(b, statuspagetest.Options{Pages: pages, Shape: benchShape(11), Latency: benchLatency})
-				env := newScrapeEnv(b, up, ttl)
+				flag := "--no-statuspage.keep-alive"
+				if run.keepAlive {
+					flag = "--statuspage.keep-alive"
+				}
+				env := newScrapeEnv(b, up, ttl, flag)
 				scrapeDiscard(b, env.h)
 				req0, _, conns0 := up.Totals()
 				start := time.Now()

@@ -111,18 +111,21 @@ func TestParseFlagsDefaults(t *testing.T) {
 	if got := f.log.Level.String(); got != "info" {
 		t.Errorf("log.level = %q, want info", got)
 	}
+	if f.keepAlive {
+		t.Error("statuspage.keep-alive is on by default")
+	}
 }
 
 func TestParseFlagsSet(t *testing.T) {
 	t.Parallel()
 	f, err := parseFlags([]string{
 		"--config.file=x.yml", "--web.listen-address=127.0.0.1:1", "--web.telemetry-path=/m",
-		"--statuspage.timeout-offset=1s", "--log.level=debug",
+		"--statuspage.timeout-offset=1s", "--log.level=debug", "--statuspage.keep-alive",
 	}, io.Discard, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.configFile != "x.yml" || f.metricsPath != "/m" || f.timeoutOffset != time.Second ||
+	if f.configFile != "x.yml" || f.metricsPath != "/m" || f.timeoutOffset != time.Second || !f.keepAlive ||
 		!slices.Equal(*f.web.WebListenAddresses, []string{"127.0.0.1:1"}) || f.log.Level.String() != "debug" {
 		t.Errorf("flags not taken: %+v", f)
 	}

@@ -43,8 +43,8 @@ func newFakeUpstream(tb testing.TB, o statuspagetest.Options) *statuspagetest.Se
 }
 
 // newScrapeEnv configures an exporter for every page of up, with cache_ttl
-// ttl (the default when zero).
-func newScrapeEnv(tb testing.TB, up *statuspagetest.Server, ttl time.Duration) *scrapeEnv {
+// ttl (the default when zero) and the given flags.
+func newScrapeEnv(tb testing.TB, up *statuspagetest.Server, ttl time.Duration, flags ...string) *scrapeEnv {
 	tb.Helper()
 	var cfg strings.Builder
 	// A generous page timeout: on a loaded machine under the race detector
@@ -62,7 +62,7 @@ func newScrapeEnv(tb testing.TB, up *statuspagetest.Server, ttl time.Duration) *
 	if err := os.WriteFile(path, []byte(cfg.String()), 0o600); err != nil {
 		tb.Fatal(err)
 	}
-	f, err := parseFlags([]string{"--config.file=" + path}, io.Discard, io.Discard)
+	f, err := parseFlags(append([]string{"--config.file=" + path}, flags...), io.Discard, io.Discard)
 	if err != nil {
 		tb.Fatal(err)
 	}
