@@ -74,7 +74,7 @@ func parseFlags(args []string, stdout, stderr io.Writer) (*flags, error) {
 	app.Flag("statuspage.max-concurrency", "Upstream requests in flight at most, across all pages.").
 		Default("128").IntVar(&f.maxConcurrency)
 	app.Flag("statuspage.max-body-size", "Largest summary document accepted from a page.").
-		Default("4MiB").BytesVar(&f.maxBodySize)
+		Default(units.Base2Bytes(statuspage.DefaultMaxBodySize).String()).BytesVar(&f.maxBodySize)
 	app.Flag("statuspage.keep-alive", "Keep each page's connection open between fetches: a fetch skips the TCP and TLS handshakes, an idle connection costs about 30 KiB.").
 		BoolVar(&f.keepAlive)
 	app.Flag("web.shutdown-timeout", "On SIGTERM, how long in-flight requests may take to finish.").

@@ -162,3 +162,18 @@ func TestRunConfigCheck(t *testing.T) {
 		}
 	}
 }
+
+// TestRunBadConfigAtStart: a configuration that cannot be loaded at start
+// stops the exporter with a message that does not pretend a previous
+// configuration is kept.
+func TestRunBadConfigAtStart(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "missing.yml")
+	var stderr strings.Builder
+	if code := run([]string{"--config.file=" + path, "--web.listen-address=127.0.0.1:0"}, io.Discard, &stderr); code != 1 {
+		t.Fatalf("exit code %d, want 1", code)
+	}
+	if log := stderr.String(); !strings.Contains(log, "Cannot load the configuration") || strings.Contains(log, "previous") {
+		t.Errorf("start-up log:\n%s", log)
+	}
+}

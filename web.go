@@ -47,7 +47,10 @@ func (e *exporter) reload() error {
 	old, err := e.holder.Reload()
 	if err != nil {
 		e.metrics.ConfigLoaded(err, 0, nil, time.Now())
-		e.logger.Error("Reloading the configuration failed; keeping the previous one", "err", err)
+		if e.holder.Active() != nil {
+			// At start there is no previous one; the caller says so.
+			e.logger.Error("Reloading the configuration failed; keeping the previous one", "err", err)
+		}
 		return err
 	}
 	active := e.holder.Active()
