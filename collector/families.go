@@ -107,4 +107,3 @@ var (
 	maintenanceComponentFamily = newFamily("maintenance_affected_component_info",
 		"A component affected by a scheduled maintenance, always 1.", "maintenance_id", "component_id", "component")
 )
-
