@@ -94,8 +94,17 @@ type adhocObserver struct {
 }
 
 func (o adhocObserver) UpstreamRequest(page string, code int, d time.Duration) {
-	if statuspage.IsAdhocName(page) {
-		page = adhocPageLabel
+	o.Observer.UpstreamRequest(pageLabel(page), code, d)
+}
+
+func (o adhocObserver) DocumentRefused(page string, limit statuspage.Limit) {
+	o.Observer.DocumentRefused(pageLabel(page), limit)
+}
+
+// pageLabel is the page label of a target in the exporter's own metrics.
+func pageLabel(name string) string {
+	if statuspage.IsAdhocName(name) {
+		return adhocPageLabel
 	}
-	o.Observer.UpstreamRequest(page, code, d)
+	return name
 }

@@ -58,8 +58,16 @@ func newScrapeEnv(tb testing.TB, up *statuspagetest.Server, ttl time.Duration, f
 	for i := range up.Len() {
 		fmt.Fprintf(&cfg, "  - name: p%d\n    url: %s\n", i, up.URL(i))
 	}
+	e, h := newTestExporter(tb, cfg.String(), flags...)
+	return &scrapeEnv{up: up, e: e, h: h}
+}
+
+// newTestExporter runs an exporter's handler, as run() builds it, with the
+// configuration cfg and the given flags.
+func newTestExporter(tb testing.TB, cfg string, flags ...string) (*exporter, http.Handler) {
+	tb.Helper()
 	path := filepath.Join(tb.TempDir(), "config.yml")
-	if err := os.WriteFile(path, []byte(cfg.String()), 0o600); err != nil {
+	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
 		tb.Fatal(err)
 	}
 	f, err := parseFlags(append([]string{"--config.file=" + path}, flags...), io.Discard, io.Discard)
@@ -79,7 +87,7 @@ func newScrapeEnv(tb testing.TB, up *statuspagetest.Server, ttl time.Duration, f
 			t.Client.CloseIdleConnections()
 		}
 	})
-	return &scrapeEnv{up: up, e: e, h: h}
+	return e, h
 }
 
 func scrapeOnce(tb testing.TB, h http.Handler) string {

@@ -46,7 +46,7 @@ func (e *exporter) reload() error {
 	defer e.reloadMu.Unlock()
 	old, err := e.holder.Reload()
 	if err != nil {
-		e.metrics.ConfigLoaded(err, 0, nil, time.Now())
+		e.metrics.ConfigLoaded(err, nil, nil, time.Now())
 		if e.holder.Active() != nil {
 			// At start there is no previous one; the caller says so.
 			e.logger.Error("Reloading the configuration failed; keeping the previous one", "err", err)
@@ -56,6 +56,10 @@ func (e *exporter) reload() error {
 	active := e.holder.Active()
 	names := active.Names()
 	e.store.Retain(names)
+	pages := make([]string, len(active.Targets))
+	for i, t := range active.Targets {
+		pages[i] = t.Name
+	}
 	var removed []string
 	if old != nil {
 		for name := range old.Names() {
@@ -64,7 +68,7 @@ func (e *exporter) reload() error {
 			}
 		}
 	}
-	e.metrics.ConfigLoaded(nil, len(active.Targets), removed, time.Now())
+	e.metrics.ConfigLoaded(nil, pages, removed, time.Now())
 	e.logger.Info("Loaded the configuration", "pages", len(active.Targets))
 	return nil
 }

@@ -23,7 +23,10 @@ func BenchmarkPrepare(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				p := prepare("p", s, logger)
+				p, err := prepare("p", s, 0, logger)
+				if err != nil {
+					b.Fatal(err)
+				}
 				series = p.Len()
 			}
 			b.ReportMetric(float64(series), "series")

@@ -15,6 +15,7 @@ type ExporterMetrics struct {
 	requests       *prometheus.CounterVec
 	duration       prometheus.Histogram
 	cache          *prometheus.CounterVec
+	refused        *prometheus.CounterVec
 	pages          prometheus.Gauge
 	reloadOK       prometheus.Gauge
 	reloadOKTime   prometheus.Gauge
@@ -37,6 +38,10 @@ func NewExporterMetrics(reg prometheus.Registerer) *ExporterMetrics {
 			Name: "statuspage_exporter_cache_lookups_total",
 			Help: "Page lookups by scrapes, by how the cache answered (hit, miss, shared, stale, error).",
 		}, []string{"outcome"}),
+		refused: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "statuspage_exporter_documents_refused_total",
+			Help: "Fetched documents refused for exceeding a limit, by page and limit (series_limit, max_body_size); each is a failed fetch.",
+		}, []string{"page", "reason"}),
 		pages: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "statuspage_exporter_pages",
 			Help: "Number of configured status pages.",
@@ -59,7 +64,7 @@ func NewExporterMetrics(reg prometheus.Registerer) *ExporterMetrics {
 	}
 	m.reloadAttempts.WithLabelValues("success")
 	m.reloadAttempts.WithLabelValues("failure")
-	reg.MustRegister(m.requests, m.duration, m.cache, m.pages, m.reloadOK, m.reloadOKTime, m.reloadAttempts)
+	reg.MustRegister(m.requests, m.duration, m.cache, m.refused, m.pages, m.reloadOK, m.reloadOKTime, m.reloadAttempts)
 	return m
 }
 
@@ -74,9 +79,16 @@ func (m *ExporterMetrics) CacheResult(_ string, o statuspage.Outcome) {
 	m.cache.WithLabelValues(string(o)).Inc()
 }
 
-// ConfigLoaded records a configuration load. On success, pages is the new
-// page set and removed the pages that are gone, whose series are dropped.
-func (m *ExporterMetrics) ConfigLoaded(err error, pages int, removed []string, now time.Time) {
+// DocumentRefused implements statuspage.Observer.
+func (m *ExporterMetrics) DocumentRefused(page string, limit statuspage.Limit) {
+	m.refused.WithLabelValues(page, string(limit)).Inc()
+}
+
+// ConfigLoaded records a configuration load. On success, pages names the
+// new page set, whose refusal counters start at zero so that the first
+// refusal is an increase, and removed the pages that are gone, whose
+// series are dropped.
+func (m *ExporterMetrics) ConfigLoaded(err error, pages, removed []string, now time.Time) {
 	if err != nil {
 		m.reloadOK.Set(0)
 		m.reloadAttempts.WithLabelValues("failure").Inc()
@@ -85,8 +97,14 @@ func (m *ExporterMetrics) ConfigLoaded(err error, pages int, removed []string, n
 	m.reloadOK.Set(1)
 	m.reloadOKTime.Set(float64(now.UnixNano()) / 1e9)
 	m.reloadAttempts.WithLabelValues("success").Inc()
-	m.pages.Set(float64(pages))
+	m.pages.Set(float64(len(pages)))
+	for _, name := range pages {
+		for _, l := range statuspage.Limits {
+			m.refused.WithLabelValues(name, string(l))
+		}
+	}
 	for _, name := range removed {
 		m.requests.DeletePartialMatch(prometheus.Labels{"page": name})
+		m.refused.DeletePartialMatch(prometheus.Labels{"page": name})
 	}
 }

@@ -62,6 +62,11 @@ type builder struct {
 	// seen is the check for duplicate series a registry would make,
 	// made once per document.
 	seen map[seriesKey]struct{}
+	// limit bounds len(series); zero means no limit. Past it, add only
+	// counts in over, so that a hostile document costs no more memory
+	// than the limit and the log can still say how many series it makes.
+	limit int
+	over  int
 }
 
 type seriesKey struct {
@@ -69,7 +74,8 @@ type seriesKey struct {
 	labels [maxLabels]uint32
 }
 
-// newBuilder returns a builder for a page of about n series.
+// newBuilder returns a builder for a page of about n series, without a
+// limit.
 func newBuilder(page string, n int) *builder {
 	return &builder{
 		page:   page,
@@ -80,12 +86,24 @@ func newBuilder(page string, n int) *builder {
 	}
 }
 
+// count returns how many series the document makes: those kept and those
+// counted past the limit.
+func (b *builder) count() int { return len(b.series) + b.over }
+
 // add records a gauge sample of f with the page label and values, in f's
 // label order after the page. Values must be valid label values already
 // (see label). A duplicate series is refused: only a bug can make one.
+//
+// Once the limit is reached, add keeps nothing and only counts: the
+// document is refused whole (see prepare), and a duplicate among the
+// series past the limit, which only a bug can make, counts too.
 func (b *builder) add(f *family, v float64, values ...string) error {
 	if len(values)+1 != len(f.labels) || len(f.labels) > maxLabels {
 		return fmt.Errorf("metric %s: %d label values for %d labels", f.name, len(values)+1, len(f.labels))
+	}
+	if b.limit > 0 && len(b.series) >= b.limit {
+		b.over++
+		return nil
 	}
 	key := seriesKey{fam: f}
 	start := len(b.tab.labels)

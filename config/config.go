@@ -19,11 +19,17 @@ import (
 	"go.yaml.in/yaml/v2"
 )
 
+// DefaultSeriesLimit bounds the series one page's document may make. The
+// largest real pages we know (539 components) make about 3,500; a document
+// of minimal incidents can make a million from 4 MiB.
+const DefaultSeriesLimit = 20000
+
 // DefaultDefaults are the page settings used when the file sets none.
 var DefaultDefaults = Defaults{
 	Timeout:          model.Duration(10 * time.Second),
 	CacheTTL:         model.Duration(30 * time.Second),
 	MaxStale:         model.Duration(15 * time.Minute),
+	SeriesLimit:      DefaultSeriesLimit,
 	HTTPClientConfig: config.DefaultHTTPClientConfig,
 }
 
@@ -42,6 +48,9 @@ type Defaults struct {
 	CacheTTL model.Duration `yaml:"cache_ttl"`
 	// MaxStale is how long the last good data is served after failures.
 	MaxStale model.Duration `yaml:"max_stale"`
+	// SeriesLimit is the most series a page's document may make; a
+	// document that makes more is a failed fetch.
+	SeriesLimit int `yaml:"series_limit"`
 	// HTTPClientConfig configures proxies, TLS and authorization.
 	HTTPClientConfig config.HTTPClientConfig `yaml:"http_client_config"`
 }
@@ -54,6 +63,7 @@ type Page struct {
 	Timeout          *model.Duration          `yaml:"timeout,omitempty"`
 	CacheTTL         *model.Duration          `yaml:"cache_ttl,omitempty"`
 	MaxStale         *model.Duration          `yaml:"max_stale,omitempty"`
+	SeriesLimit      *int                     `yaml:"series_limit,omitempty"`
 	HTTPClientConfig *config.HTTPClientConfig `yaml:"http_client_config,omitempty"`
 
 	// baseURL is URL as Validate parsed and checked it.
@@ -94,6 +104,8 @@ func (d *Defaults) UnmarshalYAML(unmarshal func(any) error) error {
 			d.CacheTTL = DefaultDefaults.CacheTTL
 		case "max_stale":
 			d.MaxStale = DefaultDefaults.MaxStale
+		case "series_limit":
+			d.SeriesLimit = DefaultDefaults.SeriesLimit
 		case "http_client_config":
 			d.HTTPClientConfig = DefaultDefaults.HTTPClientConfig
 		}
@@ -161,6 +173,7 @@ type Settings struct {
 	Timeout          time.Duration
 	CacheTTL         time.Duration
 	MaxStale         time.Duration
+	SeriesLimit      int
 	HTTPClientConfig config.HTTPClientConfig
 }
 
@@ -170,6 +183,7 @@ func (p *Page) Settings(d Defaults) Settings {
 		Timeout:          time.Duration(d.Timeout),
 		CacheTTL:         time.Duration(d.CacheTTL),
 		MaxStale:         time.Duration(d.MaxStale),
+		SeriesLimit:      d.SeriesLimit,
 		HTTPClientConfig: d.HTTPClientConfig,
 	}
 	if p.Timeout != nil {
@@ -180,6 +194,9 @@ func (p *Page) Settings(d Defaults) Settings {
 	}
 	if p.MaxStale != nil {
 		s.MaxStale = time.Duration(*p.MaxStale)
+	}
+	if p.SeriesLimit != nil {
+		s.SeriesLimit = *p.SeriesLimit
 	}
 	if p.HTTPClientConfig != nil {
 		s.HTTPClientConfig = *p.HTTPClientConfig
@@ -233,10 +250,11 @@ var nameRE = regexp.MustCompile(`^[a-zA-Z0-9_.-]+$`)
 // targets built from it (each page's BaseURL, the probe's Rules); errors
 // name the page and field.
 func (c *Config) Validate() error {
-	if err := validateDurations("defaults", Settings{
-		Timeout:  time.Duration(c.Defaults.Timeout),
-		CacheTTL: time.Duration(c.Defaults.CacheTTL),
-		MaxStale: time.Duration(c.Defaults.MaxStale),
+	if err := validateSettings("defaults", Settings{
+		Timeout:     time.Duration(c.Defaults.Timeout),
+		CacheTTL:    time.Duration(c.Defaults.CacheTTL),
+		MaxStale:    time.Duration(c.Defaults.MaxStale),
+		SeriesLimit: c.Defaults.SeriesLimit,
 	}); err != nil {
 		return err
 	}
@@ -278,7 +296,7 @@ func (c *Config) Validate() error {
 			return fmt.Errorf("%s: url: %w", where, err)
 		}
 		p.baseURL = u
-		if err := validateDurations(where, p.Settings(c.Defaults)); err != nil {
+		if err := validateSettings(where, p.Settings(c.Defaults)); err != nil {
 			return err
 		}
 		if p.HTTPClientConfig != nil {
@@ -290,7 +308,8 @@ func (c *Config) Validate() error {
 	return nil
 }
 
-func validateDurations(where string, s Settings) error {
+// validateSettings checks a page's effective settings, or the defaults'.
+func validateSettings(where string, s Settings) error {
 	switch {
 	case s.Timeout <= 0:
 		return fmt.Errorf("%s: timeout: must be greater than 0", where)
@@ -298,6 +317,8 @@ func validateDurations(where string, s Settings) error {
 		return fmt.Errorf("%s: cache_ttl: must not be negative", where)
 	case s.MaxStale < 0:
 		return fmt.Errorf("%s: max_stale: must not be negative", where)
+	case s.SeriesLimit < 1:
+		return fmt.Errorf("%s: series_limit: must be at least 1", where)
 	}
 	return nil
 }

@@ -58,6 +58,9 @@ func TestLoadBad(t *testing.T) {
 		{"negative_cache_ttl.yml", `page "github": cache_ttl: not a valid duration string: "-1m"`},
 		{"zero_timeout.yml", `page "github": timeout: must be greater than 0`},
 		{"zero_default_timeout.yml", `defaults: timeout: must be greater than 0`},
+		{"zero_series_limit.yml", `page "github": series_limit: must be at least 1`},
+		{"negative_default_series_limit.yml", `defaults: series_limit: must be at least 1`},
+		{"series_limit_not_a_number.yml", "yaml: unmarshal errors:\n  line 4: cannot unmarshal !!str (value withheld) into int"},
 		{"bearer_token_and_file.yml", `page "acme": http_client_config: at most one of bearer_token & bearer_token_file must be configured`},
 	}
 	seen := map[string]bool{}
@@ -104,6 +107,10 @@ func TestLoadGood(t *testing.T) {
 
 	if got, want := durations(github), [3]time.Duration{5 * time.Second, time.Minute, time.Hour}; got != want {
 		t.Errorf("github (file defaults) timeout, cache_ttl, max_stale = %v, want %v", got, want)
+	}
+	if github.SeriesLimit != 30000 || slow.SeriesLimit != 5000 || acme.SeriesLimit != 30000 {
+		t.Errorf("series_limit of github, slow.vendor, acme_private = %d, %d, %d, want 30000 (defaults), 5000 (override), 30000",
+			github.SeriesLimit, slow.SeriesLimit, acme.SeriesLimit)
 	}
 	if got := github.HTTPClientConfig.TLSConfig.MinVersion; got != config.TLSVersion(0x0303) {
 		t.Errorf("github tls min_version = %v, want TLS12 from the defaults", got)
@@ -160,6 +167,9 @@ func TestLoadDefaults(t *testing.T) {
 			s := c.Pages[0].Settings(c.Defaults)
 			if got, want := durations(s), [3]time.Duration{10 * time.Second, 30 * time.Second, 15 * time.Minute}; got != want {
 				t.Errorf("timeout, cache_ttl, max_stale = %v, want %v", got, want)
+			}
+			if s.SeriesLimit != DefaultSeriesLimit {
+				t.Errorf("series_limit = %d, want %d", s.SeriesLimit, DefaultSeriesLimit)
 			}
 			if !s.HTTPClientConfig.FollowRedirects || !s.HTTPClientConfig.EnableHTTP2 {
 				t.Errorf("follow_redirects, enable_http2 = %v, %v, want true, true", s.HTTPClientConfig.FollowRedirects, s.HTTPClientConfig.EnableHTTP2)

@@ -277,6 +277,43 @@ func componentsDoc(k int) []byte {
 	return []byte(b.String())
 }
 
+// minimalIncidents is a page of k incidents that carry only an id, a status
+// and an impact: 13 series from 40 bytes each.
+func minimalIncidents(k int) []byte {
+	var b strings.Builder
+	b.WriteString(`{"page":{"id":"min","name":"Minimal"},"incidents":[`)
+	for i := range k {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"id":"i%d","status":"s","impact":"i"}`, i)
+	}
+	b.WriteString(`]}`)
+	return []byte(b.String())
+}
+
+// noDataSeries checks that a failed page without earlier data shows only
+// its health series.
+func noDataSeries(t *testing.T, i int, series []string) {
+	t.Helper()
+	for _, s := range series {
+		if !volatile(s) {
+			t.Errorf("scrape %d: data series %s", i, s)
+		}
+	}
+}
+
+// refusedFor checks that the exporter counted the refusals of page's
+// documents for exceeding limit.
+func refusedFor(page, limit string) func(*testing.T, *hostileEnv, *proc) {
+	return func(t *testing.T, _ *hostileEnv, p *proc) {
+		series := fmt.Sprintf("statuspage_exporter_documents_refused_total{page=%q,reason=%q}", page, limit)
+		if v := p.metricsValue(t, series); v < 1 {
+			t.Errorf("%s = %v, want at least 1", series, v)
+		}
+	}
+}
+
 // countSeries counts the series of metric among a page's series.
 func countSeries(series []string, metric string) int {
 	n := 0
@@ -378,7 +415,7 @@ func hostileCases(t *testing.T) []hostileCase {
 		{name: "slow_past_timeout", serve: serveAfter(time.Minute, good), extra: "    timeout: 500ms\n", reason: "request timed out"},
 		{name: "accepts_never_answers", url: func(env *hostileEnv) string { return "http://" + env.hang }, extra: "    timeout: 500ms\n", reason: "request timed out"},
 		{name: "trickle_one_byte_a_second", serve: serveTrickle(good), extra: "    timeout: 1100ms\n", reason: "request timed out"},
-		{name: "two_gib_body", serve: serveHuge(2 << 30), reason: "response body too large"},
+		{name: "two_gib_body", serve: serveHuge(2 << 30), reason: "response body too large", after: refusedFor("two_gib_body", "max_body_size")},
 		{name: "endless_chunked_body", serve: serveHuge(0), reason: "response body too large"},
 		{name: "gzip_unasked", serve: serveGzip(good, goodGz, false), up: 1},
 		{name: "gzip_bomb", serve: serveGzip(nil, bomb, false), reason: "response body too large"},
@@ -408,6 +445,23 @@ func hostileCases(t *testing.T) []hostileCase {
 		{name: "top_level_null", serve: serveJSON([]byte("null")), reason: "top-level value is not a JSON object"},
 		{name: "empty_object", serve: serveJSON(fixture(t, "empty_object.json")), reason: "no page object"},
 		{name: "deep_nesting", serve: serveJSON([]byte(deep)), reason: "invalid summary document"},
+
+		// Documents that make more series than series_limit (DESIGN.md,
+		// "Limits"): 20 components make 101 series with the page's info.
+		{name: "at_series_limit", serve: serveJSON(componentsDoc(20)), extra: "    series_limit: 101\n", up: 1,
+			check: func(t *testing.T, _ int, series []string) {
+				if n := countSeries(series, "statuspage_component_status"); n != 100 {
+					t.Errorf("%d component series, want all 100", n)
+				}
+			}},
+		{name: "over_series_limit", serve: serveJSON(componentsDoc(20)), extra: "    series_limit: 100\n",
+			reason: "too many series: the document makes 101 series, series_limit is 100",
+			check:  noDataSeries,
+			after:  refusedFor("over_series_limit", "series_limit")},
+		{name: "minimal_incidents", serve: serveJSON(minimalIncidents(2000)),
+			reason: "the document makes 26001 series, series_limit is 20000",
+			check:  noDataSeries,
+			after:  refusedFor("minimal_incidents", "series_limit")},
 
 		// Pages that change between fetches (cache_ttl is 0: one fetch per scrape).
 		{name: "alternating_good_bad", serve: serveSequence(serveJSON(good), serveStatus(500)),

@@ -69,12 +69,13 @@ func (s *TargetSet) AdhocTarget(raw string) (*Target, error) {
 	u.Path = strings.TrimSuffix(u.Path, "/")
 	u.RawPath = ""
 	return &Target{
-		Name:       u.String(),
-		SummaryURL: summaryURL(u),
-		Client:     s.adhoc.client,
-		Timeout:    s.adhoc.settings.Timeout,
-		CacheTTL:   s.adhoc.settings.CacheTTL,
-		MaxStale:   s.adhoc.settings.MaxStale,
+		Name:        u.String(),
+		SummaryURL:  summaryURL(u),
+		Client:      s.adhoc.client,
+		Timeout:     s.adhoc.settings.Timeout,
+		CacheTTL:    s.adhoc.settings.CacheTTL,
+		MaxStale:    s.adhoc.settings.MaxStale,
+		SeriesLimit: s.adhoc.settings.SeriesLimit,
 	}, nil
 }
 

@@ -29,6 +29,9 @@ type Target struct {
 	CacheTTL time.Duration
 	// MaxStale is how long the last good data is served after failures.
 	MaxStale time.Duration
+	// SeriesLimit is the most series Prepare may make of the page's
+	// document (see ErrTooManySeries); zero means no limit.
+	SeriesLimit int
 }
 
 // Outcome says how the store answered one Get.
@@ -73,6 +76,37 @@ type Result[P any] struct {
 	Outcome Outcome
 }
 
+// Limit names a bound on what one page's document may cost.
+type Limit string
+
+// The limits a document can exceed, named after the setting that sets them.
+const (
+	// LimitSeries: Prepare made more series of the document than the
+	// target's SeriesLimit (series_limit in the configuration).
+	LimitSeries Limit = "series_limit"
+	// LimitBodySize: the body was larger than Fetcher.MaxBodySize
+	// (--statuspage.max-body-size).
+	LimitBodySize Limit = "max_body_size"
+)
+
+// Limits lists every Limit, for initialising counters.
+var Limits = []Limit{LimitSeries, LimitBodySize}
+
+// ErrTooManySeries is wrapped by the error of a Prepare that refuses a
+// document for making more series than its target's SeriesLimit.
+var ErrTooManySeries = errors.New("too many series")
+
+// refusedBy returns the limit that err says a document exceeded.
+func refusedBy(err error) (Limit, bool) {
+	switch {
+	case errors.Is(err, ErrTooManySeries):
+		return LimitSeries, true
+	case errors.Is(err, ErrBodyTooLarge):
+		return LimitBodySize, true
+	}
+	return "", false
+}
+
 // Observer receives the store's events, for self-monitoring.
 type Observer interface {
 	// UpstreamRequest is called after each upstream request; code is 0 when
@@ -80,6 +114,9 @@ type Observer interface {
 	UpstreamRequest(page string, code int, d time.Duration)
 	// CacheResult is called once per Get.
 	CacheResult(page string, o Outcome)
+	// DocumentRefused is called when a fetch fails because the page's
+	// document exceeds limit.
+	DocumentRefused(page string, limit Limit)
 }
 
 // StoreOptions configure a Store whose payload is P.
@@ -276,6 +313,9 @@ func (s *Store[P]) refresh(ctx context.Context, t *Target, e *entry[P]) bool {
 		e.goodAt, e.goodDur, e.validators = now, resp.Duration, resp.Validators
 		e.err, e.notBefore = nil, time.Time{}
 		return true
+	}
+	if limit, ok := refusedBy(err); ok && s.observer != nil {
+		s.observer.DocumentRefused(t.Name, limit)
 	}
 	wait := t.CacheTTL
 	var herr *HTTPError

@@ -3,8 +3,10 @@ package statuspage
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -63,6 +65,19 @@ type recorder struct {
 	mu       sync.Mutex
 	outcomes map[Outcome]int
 	calls    []upstreamCall
+	refused  []string // page/limit
+}
+
+func (r *recorder) DocumentRefused(page string, limit Limit) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.refused = append(r.refused, page+"/"+string(limit))
+}
+
+func (r *recorder) Refused() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.refused...)
 }
 
 func (r *recorder) UpstreamRequest(page string, code int, d time.Duration) {
@@ -829,5 +844,46 @@ func TestPrepareError(t *testing.T) {
 	wantResult(t, r, OutcomeStale, false)
 	if r.Data != good.Data || r.Err == nil || !strings.Contains(r.Err.Error(), "prepare document: too many series") {
 		t.Errorf("refused document: data kept %t, err %v; want the old data and the reason", r.Data == good.Data, r.Err)
+	}
+}
+
+// TestStoreObservesRefusedDocuments: a document refused for a limit is
+// counted by limit; other failures are not refusals.
+func TestStoreObservesRefusedDocuments(t *testing.T) {
+	t.Parallel()
+	overLimit := func(tg *Target, _ *Summary) (*Summary, error) {
+		return nil, fmt.Errorf("%w: the document makes 3 series, series_limit is %d", ErrTooManySeries, tg.SeriesLimit)
+	}
+	cases := []struct {
+		name    string
+		prepare func(*Target, *Summary) (*Summary, error)
+		maxBody int64
+		status  int
+		want    []string
+	}{
+		{"series limit", overLimit, 0, http.StatusOK, []string{"acme/series_limit"}},
+		{"body size", keepSummary, 100, http.StatusOK, []string{"acme/max_body_size"}},
+		{"HTTP error", keepSummary, 0, http.StatusInternalServerError, nil},
+		{"success", keepSummary, 0, http.StatusOK, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			up := newUpstream(t, fixture(t, "all_operational.json"))
+			if tc.status != http.StatusOK {
+				up.fail(tc.status, "")
+			}
+			obs := &recorder{}
+			s := NewStore(StoreOptions[*Summary]{Prepare: tc.prepare, Observer: obs, Fetcher: Fetcher{MaxBodySize: tc.maxBody}})
+			tg := up.target("acme")
+			tg.SeriesLimit = 2
+			r := s.Get(t.Context(), tg)
+			if got := obs.Refused(); !slices.Equal(got, tc.want) {
+				t.Errorf("refusals %q, want %q (fetch: %v)", got, tc.want, r.Err)
+			}
+			if len(tc.want) > 0 && (r.Fresh || r.HasData) {
+				t.Errorf("a refused document is served: %+v", r)
+			}
+		})
 	}
 }

@@ -40,6 +40,9 @@ func NewTargetSet(c *config.Config, o ClientOptions) (*TargetSet, error) {
 			Timeout:    settings.Timeout,
 			CacheTTL:   settings.CacheTTL,
 			MaxStale:   settings.MaxStale,
+			// A page's series are only built by Prepare, so the
+			// limit travels with the target to it.
+			SeriesLimit: settings.SeriesLimit,
 		}
 		s.Targets = append(s.Targets, t)
 		s.byName[p.Name] = t
