@@ -16,12 +16,14 @@ type adhoc struct {
 	policy   hostPolicy
 	client   *http.Client
 	settings config.Settings
+	key      string // settingsKey(&settings)
 }
 
 // newAdhoc prepares the client of ad-hoc /probe targets: the defaults'
 // settings, following redirects only to allowed hosts.
 func newAdhoc(c *config.Config, clients *clientPool) (adhoc, error) {
 	a := adhoc{policy: hostPolicy(c.Probe.Rules()), settings: (&config.Page{}).Settings(c.Defaults)}
+	a.key = settingsKey(&a.settings)
 	if len(a.policy) == 0 {
 		return a, nil
 	}
@@ -76,6 +78,7 @@ func (s *TargetSet) AdhocTarget(raw string) (*Target, error) {
 		CacheTTL:    s.adhoc.settings.CacheTTL,
 		MaxStale:    s.adhoc.settings.MaxStale,
 		SeriesLimit: s.adhoc.settings.SeriesLimit,
+		settings:    s.adhoc.key,
 	}, nil
 }
 

@@ -32,6 +32,11 @@ type Target struct {
 	// SeriesLimit is the most series Prepare may make of the page's
 	// document (see ErrTooManySeries); zero means no limit.
 	SeriesLimit int
+
+	// settings is a digest of the configuration behind the fields above
+	// and Client (see settingsKey); with SummaryURL, it decides whether
+	// the page's cache state still belongs to it.
+	settings string
 }
 
 // Outcome says how the store answered one Get.
@@ -154,8 +159,10 @@ type Store[P any] struct {
 
 // entry is the state of one page. Its fields are guarded by mu.
 type entry[P any] struct {
-	mu  sync.Mutex
-	url string // the data below belongs to this URL
+	mu sync.Mutex
+	// The state below belongs to this URL under these settings (see
+	// Target.owns).
+	url, settings string
 
 	has     bool // data holds a prepared document
 	data    P
@@ -208,10 +215,18 @@ func (s *Store[P]) entry(t *Target) *entry[P] {
 	defer s.mu.Unlock()
 	e, ok := s.entries[t.Name]
 	if !ok {
-		e = &entry[P]{url: t.SummaryURL}
+		e = &entry[P]{url: t.SummaryURL, settings: t.settings}
 		s.entries[t.Name] = e
 	}
 	return e
+}
+
+// owns reports whether e's state was made for t: for its document, fetched
+// and prepared with its settings. A reload that changes either gives the
+// page a fresh state, so no failure or Retry-After of the old settings
+// outlives them. Callers hold e.mu.
+func (e *entry[P]) owns(t *Target) bool {
+	return e.url == t.SummaryURL && e.settings == t.settings
 }
 
 // Get returns the data for t, fetching it when the cache cannot answer. It
@@ -224,7 +239,8 @@ func (s *Store[P]) Get(ctx context.Context, t *Target) Result[P] {
 		return r
 	}
 	started := false
-	ch := s.group.DoChan(t.Name+"\x00"+t.SummaryURL, func() (any, error) {
+	// A fetch under other settings (before a reload) is not this one.
+	ch := s.group.DoChan(t.Name+"\x00"+t.SummaryURL+"\x00"+t.settings, func() (any, error) {
 		// A fetch that completed between our cache check and this call has
 		// already answered; asking again would cost the page a request.
 		if _, ok := e.cached(t, s.now()); ok {
@@ -299,7 +315,7 @@ func (s *Store[P]) refresh(ctx context.Context, t *Target, e *entry[P]) bool {
 	now := s.now()
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.url != t.SummaryURL {
+	if !e.owns(t) {
 		return false // the page was reconfigured meanwhile; this data is not its
 	}
 	switch {
@@ -332,7 +348,7 @@ func (s *Store[P]) refresh(ctx context.Context, t *Target, e *entry[P]) bool {
 func (e *entry[P]) validatorsFor(t *Target) Validators {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if !e.has || e.url != t.SummaryURL {
+	if !e.has || !e.owns(t) {
 		return Validators{}
 	}
 	return e.validators
@@ -361,11 +377,11 @@ func (s *Store[P]) release() {
 func (e *entry[P]) cached(t *Target, now time.Time) (Result[P], bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.url != t.SummaryURL {
-		// Reconfigured to another document: what we hold is not its data.
-		// Reset field by field: assigning a whole entry would also replace
-		// the mutex held here.
-		e.url = t.SummaryURL
+	if !e.owns(t) {
+		// Reconfigured to another document or other settings: what we
+		// hold is not its data. Reset field by field: assigning a whole
+		// entry would also replace the mutex held here.
+		e.url, e.settings = t.SummaryURL, t.settings
 		var zero P
 		e.has, e.data, e.goodAt, e.goodDur, e.validators = false, zero, time.Time{}, 0, Validators{}
 		e.err, e.errDur, e.notBefore = nil, 0, time.Time{}

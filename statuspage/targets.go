@@ -34,15 +34,14 @@ func NewTargetSet(c *config.Config, o ClientOptions) (*TargetSet, error) {
 			return nil, config.Redact(fmt.Errorf("page %q: http_client_config: %w", p.Name, err))
 		}
 		t := &Target{
-			Name:       p.Name,
-			SummaryURL: summaryURL(base),
-			Client:     client,
-			Timeout:    settings.Timeout,
-			CacheTTL:   settings.CacheTTL,
-			MaxStale:   settings.MaxStale,
-			// A page's series are only built by Prepare, so the
-			// limit travels with the target to it.
+			Name:        p.Name,
+			SummaryURL:  summaryURL(base),
+			Client:      client,
+			Timeout:     settings.Timeout,
+			CacheTTL:    settings.CacheTTL,
+			MaxStale:    settings.MaxStale,
 			SeriesLimit: settings.SeriesLimit,
+			settings:    settingsKey(&settings),
 		}
 		s.Targets = append(s.Targets, t)
 		s.byName[p.Name] = t
