@@ -7,9 +7,11 @@ package config
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"time"
@@ -204,10 +206,16 @@ func (p *Page) Settings(d Defaults) Settings {
 	return s
 }
 
+// maxConfigSize bounds the configuration file: ten thousand pages take
+// about a megabyte.
+const maxConfigSize = 16 << 20
+
 // Load reads, parses strictly and validates the file at path. Relative
-// *_file paths in it resolve against the file's directory.
+// *_file paths in it resolve against the file's directory, and every file
+// it names must be safe to read (see CheckFile), as must the configuration
+// file itself: a reload holds the reload lock while it reads them.
 func Load(path string) (*Config, error) {
-	b, err := os.ReadFile(path)
+	b, err := readConfig(path)
 	if err != nil {
 		return nil, fmt.Errorf("read config: %w", err)
 	}
@@ -220,7 +228,32 @@ func Load(path string) (*Config, error) {
 		return nil, fmt.Errorf("config file %s: %w", path, err)
 	}
 	c.SetDirectory(dir)
+	if err := c.checkFiles(); err != nil {
+		return nil, fmt.Errorf("config file %s: %w", path, err)
+	}
 	return c, nil
+}
+
+// readConfig reads the configuration file, refusing what is not a regular
+// file before opening it (opening a named pipe blocks until a writer
+// comes) and reading at most maxConfigSize bytes.
+func readConfig(path string) ([]byte, error) {
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: %s, not a regular file", path, fileKind(fi.Mode()))
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxConfigSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > maxConfigSize {
+		return nil, fmt.Errorf("%s: larger than %d bytes", path, maxConfigSize)
+	}
+	return b, nil
 }
 
 // Parse parses and validates a configuration document. Unknown keys are
@@ -236,11 +269,21 @@ func Parse(b []byte) (*Config, error) {
 	return c, nil
 }
 
-// SetDirectory resolves relative file paths against dir.
+// SetDirectory resolves relative file paths against dir: every path that
+// Files finds, which includes oauth2's client_certificate_key_file that
+// prometheus/common's own SetDirectory (v0.73) leaves relative to the
+// working directory.
 func (c *Config) SetDirectory(dir string) {
-	c.Defaults.HTTPClientConfig.SetDirectory(dir)
+	resolve := func(hc *config.HTTPClientConfig) {
+		walkFiles(reflect.ValueOf(hc).Elem(), "", func(_ string, path *string) {
+			*path = config.JoinDir(dir, *path)
+		})
+	}
+	resolve(&c.Defaults.HTTPClientConfig)
 	for i := range c.Pages {
-		c.Pages[i].HTTPClientConfig.SetDirectory(dir)
+		if hc := c.Pages[i].HTTPClientConfig; hc != nil {
+			resolve(hc)
+		}
 	}
 }
 

@@ -17,13 +17,14 @@ type adhoc struct {
 	client   *http.Client
 	settings config.Settings
 	key      string // settingsKey(&settings)
+	files    []config.FileRef
 }
 
 // newAdhoc prepares the client of ad-hoc /probe targets: the defaults'
 // settings, following redirects only to allowed hosts.
 func newAdhoc(c *config.Config, clients *clientPool) (adhoc, error) {
 	a := adhoc{policy: hostPolicy(c.Probe.Rules()), settings: (&config.Page{}).Settings(c.Defaults)}
-	a.key = settingsKey(&a.settings)
+	a.key, a.files = settingsKey(&a.settings), config.Files(&a.settings.HTTPClientConfig)
 	if len(a.policy) == 0 {
 		return a, nil
 	}
@@ -78,6 +79,7 @@ func (s *TargetSet) AdhocTarget(raw string) (*Target, error) {
 		CacheTTL:    s.adhoc.settings.CacheTTL,
 		MaxStale:    s.adhoc.settings.MaxStale,
 		SeriesLimit: s.adhoc.settings.SeriesLimit,
+		files:       s.adhoc.files,
 		settings:    s.adhoc.key,
 	}, nil
 }

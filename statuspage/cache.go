@@ -33,6 +33,9 @@ type Target struct {
 	// document (see ErrTooManySeries); zero means no limit.
 	SeriesLimit int
 
+	// files are the files the page's http_client_config names, which
+	// prometheus/common reads as it makes requests.
+	files []config.FileRef
 	// settings is a digest of the configuration behind the fields above
 	// and Client (see settingsKey); with SummaryURL, it decides whether
 	// the page's cache state still belongs to it.

@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/statuspage-exporter/statuspage_exporter/config"
 )
 
 // SummaryPath is appended to a page's base URL.
@@ -113,6 +115,15 @@ const drainLimit = 64 << 10
 func (f *Fetcher) FetchIfChanged(ctx context.Context, t *Target, v Validators) (*Summary, Response, error) {
 	start := time.Now()
 	var resp Response
+	// prometheus/common reads credential and certificate files as it
+	// makes the request, without a bound and deaf to ctx: a file replaced
+	// by a named pipe since the configuration was checked would hold the
+	// fetch, and its request slot, forever.
+	for _, f := range t.files {
+		if err := config.CheckFile(f.Path); err != nil {
+			return nil, resp, fmt.Errorf("%s: %w", f.Field, err)
+		}
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, t.SummaryURL, nil)
 	if err != nil {
 		return nil, resp, err

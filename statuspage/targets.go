@@ -41,6 +41,7 @@ func NewTargetSet(c *config.Config, o ClientOptions) (*TargetSet, error) {
 			CacheTTL:    settings.CacheTTL,
 			MaxStale:    settings.MaxStale,
 			SeriesLimit: settings.SeriesLimit,
+			files:       config.Files(&settings.HTTPClientConfig),
 			settings:    settingsKey(&settings),
 		}
 		s.Targets = append(s.Targets, t)
