@@ -44,6 +44,7 @@ type flags struct {
 	metricsPath    string
 	timeoutOffset  time.Duration
 	maxConcurrency int
+	adhocMax       int
 	maxBodySize    units.Base2Bytes
 	keepAlive      bool
 	shutdownWait   time.Duration
@@ -73,6 +74,8 @@ func parseFlags(args []string, stdout, stderr io.Writer) (*flags, error) {
 		Default("0.5s").DurationVar(&f.timeoutOffset)
 	app.Flag("statuspage.max-concurrency", "Upstream requests in flight at most, across all pages.").
 		Default("128").IntVar(&f.maxConcurrency)
+	app.Flag("statuspage.adhoc-max-concurrency", "Upstream requests in flight at most for ad-hoc /probe URLs, beside and never taking from --statuspage.max-concurrency.").
+		Default(strconv.Itoa(defaultAdhocMax)).IntVar(&f.adhocMax)
 	app.Flag("statuspage.max-body-size", "Largest summary document accepted from a page.").
 		Default(units.Base2Bytes(statuspage.DefaultMaxBodySize).String()).BytesVar(&f.maxBodySize)
 	app.Flag("statuspage.keep-alive", "Keep each page's connection open between fetches: a fetch skips the TCP and TLS handshakes, an idle connection costs about 30 KiB.").
@@ -94,6 +97,9 @@ func parseFlags(args []string, stdout, stderr io.Writer) (*flags, error) {
 	promslogflag.AddFlags(app, f.log)
 	if _, err := app.Parse(args); err != nil {
 		return nil, err
+	}
+	if f.adhocMax < 1 {
+		return nil, fmt.Errorf("--statuspage.adhoc-max-concurrency must be at least 1, got %d", f.adhocMax)
 	}
 	return f, nil
 }
@@ -195,10 +201,11 @@ func newExporter(f *flags, logger *slog.Logger) *exporter {
 			UserAgent:   exporterName + "/" + version.Version,
 			MaxBodySize: int64(f.maxBodySize),
 		},
-		MaxConcurrency: f.maxConcurrency,
-		Logger:         logger,
-		Observer:       adhocObserver{selfMetrics},
-		Prepare:        collector.Prepare(logger),
+		MaxConcurrency:      f.maxConcurrency,
+		AdhocMaxConcurrency: f.adhocMax,
+		Logger:              logger,
+		Observer:            adhocObserver{selfMetrics},
+		Prepare:             collector.Prepare(logger),
 	})
 	return &exporter{
 		holder:  config.NewHolder(f.configFile, f.targetSet, (*statuspage.TargetSet).Retire),

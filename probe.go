@@ -14,6 +14,13 @@ import (
 // maxAdhocTargets bounds how many ad-hoc /probe targets keep cache state.
 const maxAdhocTargets = 100
 
+// defaultAdhocMax is the default of --statuspage.adhoc-max-concurrency: the
+// upstream requests of ad-hoc targets in flight at once. Whoever may call
+// /probe chooses those URLs, so they get a small budget of their own, and
+// what a hanging or hostile allowed host can hold (connections, response
+// headers up to Go's 10 MiB each) is bounded by it.
+const defaultAdhocMax = 16
+
 // adhocPageLabel stands for every ad-hoc target in the exporter's own
 // metrics, whose series would otherwise grow with each distinct URL probed.
 // Page names cannot hold parentheses, so it never names a configured page.

@@ -79,6 +79,7 @@ func (s *TargetSet) AdhocTarget(raw string) (*Target, error) {
 		CacheTTL:    s.adhoc.settings.CacheTTL,
 		MaxStale:    s.adhoc.settings.MaxStale,
 		SeriesLimit: s.adhoc.settings.SeriesLimit,
+		adhoc:       true,
 		files:       s.adhoc.files,
 		settings:    s.adhoc.key,
 	}, nil

@@ -33,6 +33,9 @@ type Target struct {
 	// document (see ErrTooManySeries); zero means no limit.
 	SeriesLimit int
 
+	// adhoc marks the targets of ad-hoc /probe URLs, which take their
+	// request slots from StoreOptions.AdhocMaxConcurrency.
+	adhoc bool
 	// files are the files the page's http_client_config names, which
 	// prometheus/common reads as it makes requests.
 	files []config.FileRef
@@ -130,11 +133,16 @@ type Observer interface {
 // StoreOptions configure a Store whose payload is P.
 type StoreOptions[P any] struct {
 	Fetcher Fetcher
-	// MaxConcurrency bounds upstream requests in flight across all pages;
-	// zero means unbounded.
+	// MaxConcurrency bounds upstream requests in flight across all
+	// configured pages; zero means unbounded.
 	MaxConcurrency int
-	Logger         *slog.Logger
-	Observer       Observer
+	// AdhocMaxConcurrency bounds those of ad-hoc targets (see
+	// TargetSet.AdhocTarget), which have request slots of their own so
+	// that they can never hold the configured pages' slots; zero means
+	// unbounded.
+	AdhocMaxConcurrency int
+	Logger              *slog.Logger
+	Observer            Observer
 	// Now replaces time.Now in tests.
 	Now func() time.Time
 	// Prepare is called once for each new document a fetch brings, outside
@@ -149,7 +157,8 @@ type StoreOptions[P any] struct {
 // use; no lock is held across a request.
 type Store[P any] struct {
 	fetcher  Fetcher
-	sem      chan struct{}
+	sem      chan struct{} // request slots of configured pages
+	adhocSem chan struct{} // request slots of ad-hoc targets
 	logger   *slog.Logger
 	observer Observer
 	now      func() time.Time
@@ -191,6 +200,9 @@ func NewStore[P any](o StoreOptions[P]) *Store[P] {
 	}
 	if o.MaxConcurrency > 0 {
 		s.sem = make(chan struct{}, o.MaxConcurrency)
+	}
+	if o.AdhocMaxConcurrency > 0 {
+		s.adhocSem = make(chan struct{}, o.AdhocMaxConcurrency)
 	}
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)
@@ -299,9 +311,13 @@ func (s *Store[P]) refresh(ctx context.Context, t *Target, e *entry[P]) bool {
 		resp Response
 		err  error
 	)
-	if err = s.acquire(ctx); err == nil {
+	sem := s.sem
+	if t.adhoc {
+		sem = s.adhocSem
+	}
+	if err = acquire(ctx, sem); err == nil {
 		sum, resp, err = s.fetcher.FetchIfChanged(ctx, t, e.validatorsFor(t))
-		s.release()
+		release(sem)
 		if s.observer != nil {
 			s.observer.UpstreamRequest(t.Name, resp.StatusCode, resp.Duration)
 		}
@@ -357,21 +373,23 @@ func (e *entry[P]) validatorsFor(t *Target) Validators {
 	return e.validators
 }
 
-func (s *Store[P]) acquire(ctx context.Context) error {
-	if s.sem == nil {
+// acquire takes a request slot of sem, waiting at most until ctx is done;
+// a nil sem has slots for all.
+func acquire(ctx context.Context, sem chan struct{}) error {
+	if sem == nil {
 		return nil
 	}
 	select {
-	case s.sem <- struct{}{}:
+	case sem <- struct{}{}:
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
 	}
 }
 
-func (s *Store[P]) release() {
-	if s.sem != nil {
-		<-s.sem
+func release(sem chan struct{}) {
+	if sem != nil {
+		<-sem
 	}
 }
 

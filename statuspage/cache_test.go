@@ -887,3 +887,44 @@ func TestStoreObservesRefusedDocuments(t *testing.T) {
 		})
 	}
 }
+
+// TestStoreAdhocBudget: ad-hoc targets take their request slots from a
+// budget of their own. When ad-hoc fetches hang on every one of those
+// slots and more wait, a configured page still gets its slot at once; and
+// configured pages that hold all theirs do not keep ad-hoc targets out.
+func TestStoreAdhocBudget(t *testing.T) {
+	t.Parallel()
+	env := newStoreEnv(t, 0)
+	env.store = NewStore(StoreOptions[*Summary]{
+		Prepare:             keepSummary,
+		MaxConcurrency:      1,
+		AdhocMaxConcurrency: 2,
+		Now:                 env.clock.Now,
+	})
+	hanging := newUpstream(t, fixture(t, "all_operational.json"))
+	hanging.block()
+	var waiting []<-chan Result[*Summary]
+	for i := range 5 {
+		tg := hanging.target(fmt.Sprintf("https://adhoc%d.example", i))
+		tg.adhoc = true
+		waiting = append(waiting, env.getAsync(t.Context(), tg))
+	}
+	waitFor(t, "the ad-hoc budget to be taken", func() bool { return hanging.requests.Load() == 2 }, 5*time.Second)
+
+	wantResult(t, env.store.Get(t.Context(), env.up.target("configured")), OutcomeMiss, true)
+
+	// And the other way round: a configured page holds the only slot of
+	// configured pages; an ad-hoc target is not kept out by it.
+	env.up.block()
+	held := env.getAsync(t.Context(), env.up.target("held"))
+	waitFor(t, "the configured slot to be taken", func() bool { return env.up.requests.Load() == 2 }, 5*time.Second)
+	hanging.open()
+	for _, ch := range waiting {
+		wantResult(t, awaitResult(t, ch), OutcomeMiss, true)
+	}
+	if got := hanging.maxInFlight.Load(); got != 2 {
+		t.Errorf("%d ad-hoc requests were in flight at once, want the budget of 2", got)
+	}
+	env.up.open()
+	wantResult(t, awaitResult(t, held), OutcomeMiss, true)
+}

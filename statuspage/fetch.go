@@ -222,14 +222,19 @@ func (f *Fetcher) readBody(res *http.Response) ([]byte, error) {
 	}
 }
 
+// maxPrealloc bounds the buffer sized from an announced Content-Length:
+// most documents fit, and beyond it the buffer grows with what arrives.
+const maxPrealloc = 64 << 10
+
 // readBody reads at most limit bytes. size, the Content-Length when the page
-// sent one, sizes the buffer once instead of growing it (within the limit: a
-// page cannot make us allocate more by announcing more).
+// sent one, sizes the buffer once instead of growing it, up to maxPrealloc:
+// an announcement costs nothing until the bytes arrive, so pages that
+// announce 4 MiB and stall cannot make us hold 4 MiB each.
 func readBody(r io.Reader, limit, size int64) ([]byte, error) {
 	var buf bytes.Buffer
 	if size > 0 {
 		// The extra room lets the read that meets EOF happen without growing.
-		buf.Grow(int(min(size, limit)) + bytes.MinRead)
+		buf.Grow(int(min(size, limit, maxPrealloc)) + bytes.MinRead)
 	}
 	if _, err := buf.ReadFrom(io.LimitReader(r, limit+1)); err != nil {
 		return nil, fmt.Errorf("read body: %w", err)

@@ -992,3 +992,22 @@ func TestHTTPErrorText(t *testing.T) {
 		}
 	}
 }
+
+// TestReadBodyPreallocation: an announced Content-Length sizes the buffer
+// only up to maxPrealloc, so a page that announces 4 MiB and sends a few
+// bytes costs a few bytes; a real body still reads whole.
+func TestReadBodyPreallocation(t *testing.T) {
+	t.Parallel()
+	body, err := readBody(strings.NewReader(`{"page":{"id":"x"}}`), 4<<20, 4<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Allocations round up to a size class: about maxPrealloc, not 4 MiB.
+	if c := cap(body); c > 2*maxPrealloc {
+		t.Errorf("a 4 MiB announcement allocated %d bytes for a 19-byte body, want at most %d", c, 2*maxPrealloc)
+	}
+	big := strings.Repeat("a", 300<<10)
+	if body, err := readBody(strings.NewReader(big), 4<<20, int64(len(big))); err != nil || string(body) != big {
+		t.Errorf("a 300 KiB body: %d bytes, %v", len(body), err)
+	}
+}
