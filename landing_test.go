@@ -75,3 +75,60 @@ func TestLandingPageEscapes(t *testing.T) {
 		t.Errorf("not escaped:\n%s", b.String())
 	}
 }
+
+func getDebug(t *testing.T, h http.Handler, target string) string {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequestWithContext(t.Context(), http.MethodGet, "/probe?debug=true&target="+target, nil))
+	if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/plain") {
+		t.Fatalf("debug %s: status %d, content type %q", target, rec.Code, rec.Header().Get("Content-Type"))
+	}
+	return rec.Body.String()
+}
+
+// TestProbeDebug: /probe?debug=true tells what the lookup found: the
+// cache's answer, the request, its status and whether it was conditional,
+// and the error.
+func TestProbeDebug(t *testing.T) {
+	t.Parallel()
+	up := newFakeUpstream(t, statuspagetest.Options{Pages: 2, Shape: statuspagetest.Shape{Components: 3}})
+	up.SetFailure(1, statuspagetest.ServerError)
+	env := newScrapeEnv(t, up, time.Hour)
+	first := getDebug(t, env.h, "p0")
+	for _, want := range []string{
+		"Page:          p0\n",
+		"Document:      " + up.URL(0) + "/api/v2/summary.json\n",
+		"Cache:         miss: this lookup made the request\n",
+		"Result:        statuspage_up 1, ",
+		", HTTP 200 OK, conditional: no\n",
+		"Error:         none\n",
+		"Next fetch:    in ",
+	} {
+		if !strings.Contains(first, want) {
+			t.Errorf("first lookup lacks %q:\n%s", want, first)
+		}
+	}
+	if again := getDebug(t, env.h, "p0"); !strings.Contains(again, "Cache:         hit: answered from the cache, no request\n") {
+		t.Errorf("second lookup:\n%s", again)
+	}
+	failing := getDebug(t, env.h, "p1")
+	for _, want := range []string{"Cache:         error: ", "Result:        statuspage_up 0, 0 data series\n", "HTTP 500 Internal Server Error", "Error:         unexpected HTTP status 500", "Last success:  never\n"} {
+		if !strings.Contains(failing, want) {
+			t.Errorf("failing page lacks %q:\n%s", want, failing)
+		}
+	}
+
+	// A page refreshed with validators: the request was conditional.
+	quick := newScrapeEnv(t, up, time.Millisecond)
+	getDebug(t, quick.h, "p0")
+	var refreshed string
+	for range 100 {
+		if refreshed = getDebug(t, quick.h, "p0"); strings.Contains(refreshed, "Cache:         miss") {
+			break
+		}
+		time.Sleep(2 * time.Millisecond) // let the 1 ms TTL pass
+	}
+	if !strings.Contains(refreshed, "HTTP 304 Not Modified, conditional: yes (If-None-Match / If-Modified-Since), not modified\n") {
+		t.Errorf("refresh of an unchanged page:\n%s", refreshed)
+	}
+}

@@ -20,6 +20,30 @@ type PageState struct {
 	// when the data ages past CacheTTL, or when a failure's back-off
 	// (CacheTTL, or a longer Retry-After) ends. Zero before any attempt.
 	NextFetch time.Time
+	// LastRequest is the last upstream request, whatever its outcome;
+	// zero before the first.
+	LastRequest Request
+}
+
+// Request describes one upstream request.
+type Request struct {
+	At       time.Time
+	Duration time.Duration
+	// StatusCode is the HTTP status, 0 when no response arrived.
+	StatusCode int
+	// Conditional says the request carried If-None-Match or
+	// If-Modified-Since; NotModified that the page answered 304.
+	Conditional, NotModified bool
+	// Err is why the request failed, nil when it brought a document or a
+	// 304. A document refused afterwards (Prepare) fails the fetch, not
+	// the request.
+	Err error
+}
+
+func (e *entry[P]) recordRequest(r Request) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.last = r
 }
 
 // Fresh reports whether a scrape at now would serve the data without a
@@ -48,6 +72,7 @@ func (s *Store[P]) State(t *Target, now time.Time) PageState {
 		LastDuration: e.goodDur,
 		Err:          e.err,
 		NextFetch:    e.goodAt.Add(t.CacheTTL),
+		LastRequest:  e.last,
 	}
 	if e.err != nil {
 		st.NextFetch = e.notBefore
