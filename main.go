@@ -25,6 +25,9 @@ import (
 	"github.com/prometheus/common/version"
 	"github.com/prometheus/exporter-toolkit/web"
 	"github.com/prometheus/exporter-toolkit/web/kingpinflag"
+	// Mozilla's root certificates, used only where the system has none:
+	// the container image is FROM scratch and has no CA bundle.
+	_ "golang.org/x/crypto/x509roots/fallback"
 
 	"github.com/statuspage-exporter/statuspage_exporter/collector"
 	"github.com/statuspage-exporter/statuspage_exporter/config"
