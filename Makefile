@@ -105,6 +105,36 @@ test-image: image
 		$(GO) test -count=1 -run '^TestImage$$' -v ./e2e/
 # --- end of container image --------------------------------------------------
 
+# --- Kubernetes ----------------------------------------------------------------
+# kubernetes-rules writes examples/kubernetes/prometheus-rule.yaml: the groups
+# of examples/alerts.yml (from its `groups:` line on) in a PrometheusRule.
+# Run it whenever examples/alerts.yml changes; test-kubernetes fails while the
+# two differ.
+KUBERNETES_RULES := examples/kubernetes/prometheus-rule.yaml
+
+.PHONY: kubernetes-rules
+kubernetes-rules:
+	{ printf '%s\n' \
+		'# Generated from examples/alerts.yml by `make kubernetes-rules`; do not edit.' \
+		'apiVersion: monitoring.coreos.com/v1' \
+		'kind: PrometheusRule' \
+		'metadata:' \
+		'  name: statuspage-exporter' \
+		'  labels:' \
+		'    app.kubernetes.io/name: statuspage-exporter' \
+		'spec:'; \
+	  sed -n '/^groups:/,$$p' examples/alerts.yml | sed 's/^\(.\)/  \1/'; } > $(KUBERNETES_RULES).tmp
+	mv $(KUBERNETES_RULES).tmp $(KUBERNETES_RULES)
+
+# test-kubernetes renders examples/kubernetes with kustomize's library and
+# checks every object against the Kubernetes and Prometheus Operator API
+# types. It is a module of its own (e2e/kubernetes), so that those heavy
+# dependencies stay out of go.mod.
+.PHONY: test-kubernetes
+test-kubernetes:
+	cd e2e/kubernetes && $(GO) test -count=1 ./...
+# --- end of Kubernetes ---------------------------------------------------------
+
 .PHONY: run
 run: build
 	./$(BIN) $(RUN_ARGS)
@@ -117,10 +147,12 @@ fmt-check:
 .PHONY: vet
 vet:
 	$(GO) vet ./...
+	cd e2e/kubernetes && $(GO) vet ./...
 
 .PHONY: test
 test: fmt-check vet
 	$(GO) test -race -count=1 ./...
+	$(MAKE) --no-print-directory test-kubernetes
 
 .PHONY: test-short
 test-short:
@@ -129,6 +161,7 @@ test-short:
 .PHONY: lint
 lint: fmt-check vet
 	$(GO) tool -modfile=tools/go.mod staticcheck ./...
+	cd e2e/kubernetes && $(GO) tool -modfile=../../tools/go.mod staticcheck ./...
 
 # vuln: govulncheck (pinned in tools/go.mod) on every package. vuln.go.dev
 # cannot be reached from our machines, so the database is built from
