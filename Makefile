@@ -129,7 +129,8 @@ kubernetes-rules:
 # test-kubernetes renders examples/kubernetes with kustomize's library and
 # checks every object against the Kubernetes and Prometheus Operator API
 # types. It is a module of its own (e2e/kubernetes), so that those heavy
-# dependencies stay out of go.mod.
+# dependencies stay out of go.mod. It uses the exporter's packages through
+# a replace: after a change of go.mod, run `go mod tidy` there too.
 .PHONY: test-kubernetes
 test-kubernetes:
 	cd e2e/kubernetes && $(GO) test -count=1 ./...
