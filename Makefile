@@ -58,6 +58,84 @@ test-release: tarball
 		$(GO) test -count=1 -run '^TestReleaseTarball$$' -v ./e2e/
 # --- end of release ----------------------------------------------------------
 
+# --- Container image ---------------------------------------------------------
+# image: the image of the Dockerfile for each architecture in IMAGE_ARCHS
+# (default: this machine's), from a linux binary that promu builds into
+# .build/linux-<arch>/ (its crossbuild layout, which the Dockerfile reads).
+# Each is tagged $(IMAGE_NAME)-linux-<arch>:$(IMAGE_TAG), and the one for this
+# machine also $(IMAGE_NAME):$(IMAGE_TAG). IMAGE_TOOL is the first of buildah,
+# podman and docker found; buildah runs with the vfs storage driver and chroot
+# isolation, which work as root without overlayfs or a container runtime.
+IMAGE_NAME   ?= statuspage_exporter
+IMAGE_TAG    ?= $(VERSION)
+IMAGE_ARCHS  ?= $(shell $(GO) env GOARCH)
+IMAGE_SOURCE ?= https://$(PKG)
+IMAGE_TOOL   ?= $(firstword $(foreach t,buildah podman docker,$(if $(shell command -v $(t) 2>/dev/null),$(t))))
+BUILDAH_STORAGE_DRIVER ?= vfs
+ifeq ($(notdir $(IMAGE_TOOL)),buildah)
+IMAGE_BUILD  := $(IMAGE_TOOL) --storage-driver $(BUILDAH_STORAGE_DRIVER) build --isolation chroot
+IMAGE_TAGCMD := $(IMAGE_TOOL) --storage-driver $(BUILDAH_STORAGE_DRIVER) tag
+else
+IMAGE_BUILD  := $(IMAGE_TOOL) build
+IMAGE_TAGCMD := $(IMAGE_TOOL) tag
+endif
+
+.PHONY: image
+image:
+	@[ -n "$(IMAGE_TOOL)" ] || { echo "make image needs buildah, podman or docker"; exit 1; }
+	env -u GOOS -u GOARCH $(GO) build -modfile=tools/go.mod -o .build/promu github.com/prometheus/promu
+	set -e; for arch in $(IMAGE_ARCHS); do \
+		GOOS=linux GOARCH=$$arch $(PROMU_ENV) .build/promu build --prefix .build/linux-$$arch; \
+		$(IMAGE_BUILD) --platform linux/$$arch \
+			--build-arg OS=linux --build-arg ARCH=$$arch \
+			--build-arg VERSION=$(VERSION) \
+			--build-arg REVISION=$$(git rev-parse HEAD) \
+			--build-arg SOURCE=$(IMAGE_SOURCE) \
+			-t $(IMAGE_NAME)-linux-$$arch:$(IMAGE_TAG) . ; \
+	done
+	@host=$$($(GO) env GOARCH); case " $(IMAGE_ARCHS) " in *" $$host "*) \
+		$(IMAGE_TAGCMD) $(IMAGE_NAME)-linux-$$host:$(IMAGE_TAG) $(IMAGE_NAME):$(IMAGE_TAG) && \
+		echo "Built $(IMAGE_NAME):$(IMAGE_TAG) with $(IMAGE_TOOL)";; esac
+
+# test-image: make the image and run the test that runs it with buildah (in
+# ./e2e).
+.PHONY: test-image
+test-image: image
+	STATUSPAGE_EXPORTER_IMAGE=$(IMAGE_NAME):$(IMAGE_TAG) STORAGE_DRIVER=$(BUILDAH_STORAGE_DRIVER) \
+		$(GO) test -count=1 -run '^TestImage$$' -v ./e2e/
+# --- end of container image --------------------------------------------------
+
+# --- Kubernetes ----------------------------------------------------------------
+# kubernetes-rules writes examples/kubernetes/prometheus-rule.yaml: the groups
+# of examples/alerts.yml (from its `groups:` line on) in a PrometheusRule.
+# Run it whenever examples/alerts.yml changes; test-kubernetes fails while the
+# two differ.
+KUBERNETES_RULES := examples/kubernetes/prometheus-rule.yaml
+
+.PHONY: kubernetes-rules
+kubernetes-rules:
+	{ printf '%s\n' \
+		'# Generated from examples/alerts.yml by `make kubernetes-rules`; do not edit.' \
+		'apiVersion: monitoring.coreos.com/v1' \
+		'kind: PrometheusRule' \
+		'metadata:' \
+		'  name: statuspage-exporter' \
+		'  labels:' \
+		'    app.kubernetes.io/name: statuspage-exporter' \
+		'spec:'; \
+	  sed -n '/^groups:/,$$p' examples/alerts.yml | sed 's/^\(.\)/  \1/'; } > $(KUBERNETES_RULES).tmp
+	mv $(KUBERNETES_RULES).tmp $(KUBERNETES_RULES)
+
+# test-kubernetes renders examples/kubernetes with kustomize's library and
+# checks every object against the Kubernetes and Prometheus Operator API
+# types. It is a module of its own (e2e/kubernetes), so that those heavy
+# dependencies stay out of go.mod. It uses the exporter's packages through
+# a replace: after a change of go.mod, run `go mod tidy` there too.
+.PHONY: test-kubernetes
+test-kubernetes:
+	cd e2e/kubernetes && $(GO) test -count=1 ./...
+# --- end of Kubernetes ---------------------------------------------------------
+
 .PHONY: run
 run: build
 	./$(BIN) $(RUN_ARGS)
@@ -70,10 +148,12 @@ fmt-check:
 .PHONY: vet
 vet:
 	$(GO) vet ./...
+	cd e2e/kubernetes && $(GO) vet ./...
 
 .PHONY: test
 test: fmt-check vet
 	$(GO) test -race -count=1 ./...
+	$(MAKE) --no-print-directory test-kubernetes
 
 .PHONY: test-short
 test-short:
@@ -82,6 +162,7 @@ test-short:
 .PHONY: lint
 lint: fmt-check vet
 	$(GO) tool -modfile=tools/go.mod staticcheck ./...
+	cd e2e/kubernetes && $(GO) tool -modfile=../../tools/go.mod staticcheck ./...
 
 # vuln: govulncheck (pinned in tools/go.mod) on every package. vuln.go.dev
 # cannot be reached from our machines, so the database is built from

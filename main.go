@@ -25,6 +25,9 @@ import (
 	"github.com/prometheus/common/version"
 	"github.com/prometheus/exporter-toolkit/web"
 	"github.com/prometheus/exporter-toolkit/web/kingpinflag"
+	// Mozilla's root certificates, used only where the system has none:
+	// the container image is FROM scratch and has no CA bundle.
+	_ "golang.org/x/crypto/x509roots/fallback"
 
 	"github.com/statuspage-exporter/statuspage_exporter/collector"
 	"github.com/statuspage-exporter/statuspage_exporter/config"
@@ -41,6 +44,7 @@ func main() {
 type flags struct {
 	configFile     string
 	configCheck    bool
+	autoReload     time.Duration
 	metricsPath    string
 	timeoutOffset  time.Duration
 	maxConcurrency int
@@ -68,6 +72,8 @@ func parseFlags(args []string, stdout, stderr io.Writer) (*flags, error) {
 		Default("statuspage_exporter.yml").StringVar(&f.configFile)
 	app.Flag("config.check", "Validate the configuration (and the web configuration) and exit.").
 		BoolVar(&f.configCheck)
+	app.Flag("config.auto-reload-interval", "Check the configuration file this often and reload it when its content changes (for a Kubernetes ConfigMap); 0 turns it off.").
+		Default("0s").DurationVar(&f.autoReload)
 	app.Flag("web.telemetry-path", "Path under which to expose metrics.").
 		Default("/metrics").StringVar(&f.metricsPath)
 	app.Flag("statuspage.timeout-offset", "Subtracted from the scrape timeout Prometheus sends, to leave time for the answer.").
@@ -101,6 +107,9 @@ func parseFlags(args []string, stdout, stderr io.Writer) (*flags, error) {
 	if f.adhocMax < 1 {
 		return nil, fmt.Errorf("--statuspage.adhoc-max-concurrency must be at least 1, got %d", f.adhocMax)
 	}
+	if f.autoReload < 0 {
+		return nil, fmt.Errorf("--config.auto-reload-interval must not be negative, got %v", f.autoReload)
+	}
 	return f, nil
 }
 
@@ -129,9 +138,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 	e := newExporter(f, logger)
 	logger.Info("Starting "+exporterName, "version", version.Info(), "build_context", version.BuildContext())
+	var watcher *configWatcher
+	if f.autoReload > 0 {
+		watcher = newConfigWatcher(f.configFile, e.reload, logger) // before the load, to see changes made meanwhile
+	}
 	if err := e.reload(); err != nil {
 		logger.Error("Cannot load the configuration", "err", err)
 		return 1
+	}
+	if watcher != nil {
+		go watcher.run(ctx, f.autoReload)
 	}
 
 	hup := make(chan os.Signal, 1)

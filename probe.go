@@ -3,11 +3,13 @@ package main
 import (
 	"container/list"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/statuspage-exporter/statuspage_exporter/collector"
 	"github.com/statuspage-exporter/statuspage_exporter/statuspage"
 )
 
@@ -37,7 +39,7 @@ func (e *exporter) serveProbe(w http.ResponseWriter, r *http.Request) {
 	}
 	active := e.holder.Active()
 	if t := active.Target(target); t != nil {
-		e.serveTargets(w, r, []*statuspage.Target{t}, false)
+		e.probe(w, r, t)
 		return
 	}
 	if !strings.Contains(target, "://") {
@@ -53,7 +55,84 @@ func (e *exporter) serveProbe(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	e.adhoc.use(t.Name, active)
-	e.serveTargets(w, r, []*statuspage.Target{t}, false)
+	e.probe(w, r, t)
+}
+
+// probe serves one page's metrics, or with debug=true a plain-text account
+// of the lookup.
+func (e *exporter) probe(w http.ResponseWriter, r *http.Request, t *statuspage.Target) {
+	if r.URL.Query().Get("debug") != "true" {
+		e.serveTargets(w, r, []*statuspage.Target{t}, false)
+		return
+	}
+	ctx, cancel := scrapeContext(r, e.offset)
+	defer cancel()
+	res := e.store.Get(ctx, t)
+	now := time.Now()
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	writeDebug(w, t, res, e.store.State(t, now), now)
+}
+
+// outcomeText says what each cache outcome means for the lookup.
+var outcomeText = map[statuspage.Outcome]string{
+	statuspage.OutcomeHit:    "answered from the cache, no request",
+	statuspage.OutcomeMiss:   "this lookup made the request",
+	statuspage.OutcomeShared: "joined a request another scrape had started",
+	statuspage.OutcomeStale:  "the data could not be refreshed; the last good data is served",
+	statuspage.OutcomeError:  "the data could not be refreshed, and none is left to serve",
+}
+
+// writeDebug writes, like blackbox_exporter's debug output, what a lookup of
+// t found: the cache's answer, the last request and its error. URLs carry
+// no credentials (the configuration refuses them), and nothing here comes
+// from the page's http_client_config.
+func writeDebug(w io.Writer, t *statuspage.Target, res statuspage.Result[*collector.Prepared], st statuspage.PageState, now time.Time) {
+	ago := func(at time.Time) string {
+		return fmt.Sprintf("%s (%s ago)", at.UTC().Format(time.RFC3339), now.Sub(at).Round(time.Millisecond))
+	}
+	fmt.Fprintf(w, "Page:          %s\n", t.Name)
+	fmt.Fprintf(w, "Document:      %s\n", t.SummaryURL)
+	fmt.Fprintf(w, "Settings:      timeout %s, cache_ttl %s, max_stale %s\n", t.Timeout, t.CacheTTL, t.MaxStale)
+	fmt.Fprintf(w, "Cache:         %s: %s\n", res.Outcome, outcomeText[res.Outcome])
+	up, series := 0, 0
+	if res.Fresh {
+		up = 1
+	}
+	if res.HasData && res.Data != nil {
+		series = res.Data.Len()
+	}
+	fmt.Fprintf(w, "Result:        statuspage_up %d, %d data series\n", up, series)
+	if st.LastSuccess.IsZero() {
+		fmt.Fprintf(w, "Last success:  never\n")
+	} else {
+		fmt.Fprintf(w, "Last success:  %s, the request took %s\n", ago(st.LastSuccess), st.LastDuration.Round(time.Millisecond))
+	}
+	if q := st.LastRequest; q.At.IsZero() {
+		fmt.Fprintf(w, "Last request:  none\n")
+	} else {
+		status := "no response"
+		if q.StatusCode != 0 {
+			status = fmt.Sprintf("HTTP %d %s", q.StatusCode, http.StatusText(q.StatusCode))
+		}
+		conditional := "no"
+		if q.Conditional {
+			conditional = "yes (If-None-Match / If-Modified-Since)"
+			if q.NotModified {
+				conditional += ", not modified"
+			}
+		}
+		fmt.Fprintf(w, "Last request:  %s, took %s, %s, conditional: %s\n", ago(q.At), q.Duration.Round(time.Millisecond), status, conditional)
+	}
+	if err := res.Err; err != nil {
+		fmt.Fprintf(w, "Error:         %v\n", err)
+	} else {
+		fmt.Fprintf(w, "Error:         none\n")
+	}
+	if st.Tried && now.Before(st.NextFetch) {
+		fmt.Fprintf(w, "Next fetch:    in %s\n", st.NextFetch.Sub(now).Round(time.Second))
+	} else {
+		fmt.Fprintf(w, "Next fetch:    on the next scrape\n")
+	}
 }
 
 // adhocTargets remembers the ad-hoc targets used most recently, at most

@@ -35,6 +35,7 @@ type exporter struct {
 	logger  *slog.Logger
 	static  *prometheus.Registry
 	offset  time.Duration
+	landing web.LandingConfig // without the pages' table
 
 	reloadMu sync.Mutex
 }
@@ -74,7 +75,7 @@ func (e *exporter) reload() error {
 }
 
 func (e *exporter) routes(metricsPath string) (http.Handler, error) {
-	landing, err := web.NewLandingPage(web.LandingConfig{
+	e.landing = web.LandingConfig{
 		Name:        "Statuspage Exporter",
 		Description: "Prometheus exporter for Atlassian Statuspage and compatible status pages",
 		Version:     version.Info(),
@@ -87,12 +88,14 @@ func (e *exporter) routes(metricsPath string) (http.Handler, error) {
 			{Address: metricsPath, Text: "Metrics", Description: "Every configured page and the exporter's own metrics"},
 			{Address: "-/healthy", Text: "Health", Description: "Liveness check"},
 		},
-	})
-	if err != nil {
+	}
+	// The landing page is made per request, with the pages' states; this
+	// checks its configuration once.
+	if _, err := web.NewLandingPage(e.landing); err != nil {
 		return nil, err
 	}
 	mux := http.NewServeMux()
-	mux.Handle("GET /{$}", landing)
+	mux.HandleFunc("GET /{$}", e.serveLanding)
 	mux.Handle(metricsPath, promhttp.InstrumentMetricHandler(e.static, http.HandlerFunc(e.serveMetrics)))
 	mux.HandleFunc("/probe", e.serveProbe)
 	mux.HandleFunc("/-/healthy", func(w http.ResponseWriter, _ *http.Request) {

@@ -103,7 +103,7 @@ func newHealth(targets []*statuspage.Target, results []statuspage.Result[*Prepar
 		r := &results[i]
 		tab.values[i], tab.labels[i] = t.Name, uint32(i)
 		add := func(f *family, v float64) {
-			h.series = append(h.series, series{fam: f, tab: tab, start: uint32(i), value: v})
+			h.series = append(h.series, series{fam: f, tab: tab, start: uint32(i), pos: uint32(len(h.series)), value: v})
 		}
 		up := 0.0
 		if r.Fresh {
@@ -118,5 +118,6 @@ func newHealth(targets []*statuspage.Target, results []statuspage.Result[*Prepar
 		}
 		h.ends[i] = len(h.series)
 	}
+	tab.series = h.series // never appended to again: cap was enough for all
 	return h
 }

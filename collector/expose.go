@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"iter"
 	"math"
 	"strconv"
 	"strings"
@@ -23,7 +24,12 @@ import (
 // series beyond the grouping. A registry that the Collector is registered
 // in exposes the same series (see the tests).
 type Exposition struct {
-	byFamily [][]*series // indexed like families
+	// byFamily holds, for each family (indexed like families), the runs
+	// of adjacent series that Collect handed over: a page's series of one
+	// family are adjacent in memory and handed over in a row, so a scrape
+	// keeps one slice header per page and family rather than a pointer per
+	// series.
+	byFamily [][][]series
 }
 
 // drainBuffer is how many metrics Collect may send ahead of the drain.
@@ -36,13 +42,25 @@ func Drain(c *Collector) *Exposition {
 		c.Collect(ch)
 		close(ch)
 	}()
-	x := &Exposition{byFamily: make([][]*series, len(families))}
+	x := &Exposition{byFamily: make([][][]series, len(families))}
 	for m := range ch {
 		// Collect sends nothing else.
-		s := m.(*series)
-		x.byFamily[s.fam.index] = append(x.byFamily[s.fam.index], s)
+		x.add(m.(*series))
 	}
 	return x
+}
+
+// add appends s to the last run of its family when it is the series right
+// after that run in memory, else starts a new run.
+func (x *Exposition) add(s *series) {
+	runs := x.byFamily[s.fam.index]
+	if n := len(runs); n > 0 {
+		if last := runs[n-1]; len(last) < cap(last) && &last[:len(last)+1][len(last)] == s && last[0].fam == s.fam {
+			runs[n-1] = last[:len(last)+1]
+			return
+		}
+	}
+	x.byFamily[s.fam.index] = append(runs, s.tab.series[s.pos:s.pos+1])
 }
 
 // Formats are the exposition formats Encode writes, in order of preference
@@ -55,7 +73,7 @@ var Formats = []expfmt.Format{expfmt.FmtProtoDelim, expfmt.FmtText}
 // the page families (the exporter's own metrics are statuspage_exporter_*,
 // go_* and process_*); a registry's Gather returns them so.
 func (x *Exposition) Encode(w io.Writer, format expfmt.Format, others []*dto.MetricFamily) error {
-	var writeFamily func(*bufio.Writer, *family, []*series) error
+	var writeFamily func(*bufio.Writer, *family, [][]series) error
 	switch format.FormatType() {
 	case expfmt.TypeTextPlain:
 		writeFamily = writeText
@@ -69,8 +87,8 @@ func (x *Exposition) Encode(w io.Writer, format expfmt.Format, others []*dto.Met
 	var errs prometheus.MultiError
 	i := 0
 	page := func(f *family) {
-		if ss := x.byFamily[f.index]; len(ss) > 0 {
-			errs.Append(writeFamily(bw, f, ss))
+		if runs := x.byFamily[f.index]; len(runs) > 0 {
+			errs.Append(writeFamily(bw, f, runs))
 		}
 	}
 	for _, mf := range others {
@@ -91,6 +109,19 @@ func (x *Exposition) Encode(w io.Writer, format expfmt.Format, others []*dto.Met
 	return errs.MaybeUnwrap()
 }
 
+// eachSeries yields the series of runs in order.
+func eachSeries(runs [][]series) iter.Seq[*series] {
+	return func(yield func(*series) bool) {
+		for _, run := range runs {
+			for i := range run {
+				if !yield(&run[i]) {
+					return
+				}
+			}
+		}
+	}
+}
+
 // helpEscaper and valueEscaper escape HELP text and label values as the
 // text format wants them (and as expfmt writes them).
 var (
@@ -101,7 +132,7 @@ var (
 // writeText writes a gauge family in the text format. Family and label
 // names are valid legacy names, which every text format version writes
 // as they are.
-func writeText(w *bufio.Writer, f *family, ss []*series) error {
+func writeText(w *bufio.Writer, f *family, runs [][]series) error {
 	w.WriteString("# HELP ")
 	w.WriteString(f.name)
 	w.WriteByte(' ')
@@ -110,7 +141,7 @@ func writeText(w *bufio.Writer, f *family, ss []*series) error {
 	w.WriteString(f.name)
 	w.WriteString(" gauge\n")
 	var num [32]byte
-	for _, s := range ss {
+	for s := range eachSeries(runs) {
 		w.WriteString(f.name)
 		w.WriteByte('{')
 		for j, name := range f.names {
@@ -168,11 +199,11 @@ var gaugeSize = protowire.SizeTag(fieldGaugeValue) + protowire.SizeFixed64()
 // writeProto writes a gauge family as one length-delimited MetricFamily
 // message. The message is streamed series by series, its length computed
 // first, so that a large family never sits in memory whole.
-func writeProto(w *bufio.Writer, f *family, ss []*series) error {
+func writeProto(w *bufio.Writer, f *family, runs [][]series) error {
 	size := protowire.SizeTag(fieldFamilyName) + protowire.SizeBytes(len(f.name)) +
 		protowire.SizeTag(fieldFamilyHelp) + protowire.SizeBytes(len(f.help)) +
 		protowire.SizeTag(fieldFamilyType) + protowire.SizeVarint(uint64(dto.MetricType_GAUGE))
-	for _, s := range ss {
+	for s := range eachSeries(runs) {
 		size += protowire.SizeTag(fieldFamilyMetric) + protowire.SizeBytes(metricSize(s))
 	}
 	b := protowire.AppendVarint(make([]byte, 0, 256), uint64(size))
@@ -182,7 +213,7 @@ func writeProto(w *bufio.Writer, f *family, ss []*series) error {
 	b = protowire.AppendString(b, f.help)
 	b = protowire.AppendTag(b, fieldFamilyType, protowire.VarintType)
 	b = protowire.AppendVarint(b, uint64(dto.MetricType_GAUGE))
-	for _, s := range ss {
+	for s := range eachSeries(runs) {
 		b = protowire.AppendTag(b, fieldFamilyMetric, protowire.BytesType)
 		b = protowire.AppendVarint(b, uint64(metricSize(s)))
 		for j, name := range f.names {

@@ -15,6 +15,8 @@ import (
 type table struct {
 	values []string
 	labels []uint32
+	// series are the series that use the table, s.pos being the index of s.
+	series []series
 }
 
 // series is one sample of a page metric, built once and handed over by
@@ -23,6 +25,7 @@ type series struct {
 	fam   *family
 	tab   *table
 	start uint32 // its label values are tab.labels[start : start+len(fam.labels)]
+	pos   uint32 // its index in tab.series
 	value float64
 }
 
@@ -130,15 +133,29 @@ func (b *builder) add(f *family, v float64, values ...string) error {
 	return nil
 }
 
-// finish returns the series in their final, exact-size form.
+// finish returns the series in their final, exact-size form, grouped by
+// family (in the order of families, each family's series in the order they
+// were added), so that a scrape hands over each family of a page as one
+// run of adjacent series (see Drain).
 func (b *builder) finish() []series {
 	tab := &table{
 		values: append(make([]string, 0, len(b.tab.values)), b.tab.values...),
 		labels: append(make([]uint32, 0, len(b.tab.labels)), b.tab.labels...),
 	}
-	out := append(make([]series, 0, len(b.series)), b.series...)
-	for i := range out {
-		out[i].tab = tab
+	start := make([]int, len(families)+1)
+	for _, s := range b.series {
+		start[s.fam.index+1]++
 	}
+	for i := 1; i < len(start); i++ {
+		start[i] += start[i-1]
+	}
+	out := make([]series, len(b.series))
+	for _, s := range b.series {
+		i := start[s.fam.index]
+		s.tab, s.pos = tab, uint32(i)
+		out[i] = s
+		start[s.fam.index]++
+	}
+	tab.series = out
 	return out
 }

@@ -187,7 +187,8 @@ type entry[P any] struct {
 	// validators of data's document, for conditional requests
 	validators Validators
 
-	err       error // of the last attempt; nil when it succeeded
+	last      Request // the last upstream request
+	err       error   // of the last attempt; nil when it succeeded
 	errDur    time.Duration
 	notBefore time.Time // no request before this after a failure
 
@@ -330,11 +331,15 @@ func (s *Store[P]) refresh(ctx context.Context, t *Target, e *entry[P]) bool {
 		sem = s.adhocSem
 	}
 	if err = acquire(ctx, sem); err == nil {
-		sum, resp, err = s.fetcher.FetchIfChanged(ctx, t, e.validatorsFor(t))
+		v := e.validatorsFor(t)
+		started := s.now()
+		sum, resp, err = s.fetcher.FetchIfChanged(ctx, t, v)
 		release(sem)
 		if s.observer != nil {
 			s.observer.UpstreamRequest(t.Name, resp.StatusCode, resp.Duration)
 		}
+		e.recordRequest(Request{At: started, StatusCode: resp.StatusCode, Duration: resp.Duration,
+			Conditional: v != Validators{}, NotModified: resp.NotModified, Err: err})
 	} else {
 		err = fmt.Errorf("waiting for a free request slot: %w", err)
 	}
@@ -457,7 +462,7 @@ func (e *entry[P]) cached(t *Target, now time.Time) (Result[P], bool) {
 		e.url, e.settings = t.SummaryURL, t.settings
 		var zero P
 		e.has, e.data, e.goodAt, e.goodDur, e.validators = false, zero, time.Time{}, 0, Validators{}
-		e.err, e.errDur, e.notBefore = nil, 0, time.Time{}
+		e.err, e.errDur, e.notBefore, e.last = nil, 0, time.Time{}, Request{}
 		e.failingSince, e.failures, e.unlogged, e.loggedAt = time.Time{}, 0, 0, time.Time{}
 	}
 	switch {
