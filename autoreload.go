@@ -3,10 +3,10 @@ package main
 import (
 	"context"
 	"crypto/sha256"
-	"io"
 	"log/slog"
-	"os"
 	"time"
+
+	"github.com/statuspage-exporter/statuspage_exporter/config"
 )
 
 // configWatcher reloads the configuration when the content of its file
@@ -70,17 +70,12 @@ func (w *configWatcher) check() bool {
 }
 
 // hashFile returns the SHA-256 of the file's content, following symlinks.
+// It reads as the reload does (config.ReadFile), so a file replaced by a
+// named pipe or a device is an unreadable file, not a watcher that hangs.
 func hashFile(path string) ([sha256.Size]byte, error) {
-	var sum [sha256.Size]byte
-	f, err := os.Open(path)
+	b, err := config.ReadFile(path)
 	if err != nil {
-		return sum, err
+		return [sha256.Size]byte{}, err
 	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return sum, err
-	}
-	h.Sum(sum[:0])
-	return sum, nil
+	return sha256.Sum256(b), nil
 }

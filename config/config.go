@@ -215,7 +215,7 @@ const maxConfigSize = 16 << 20
 // it names must be safe to read (see CheckFile), as must the configuration
 // file itself: a reload holds the reload lock while it reads them.
 func Load(path string) (*Config, error) {
-	b, err := readConfig(path)
+	b, err := ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read config: %w", err)
 	}
@@ -234,10 +234,11 @@ func Load(path string) (*Config, error) {
 	return c, nil
 }
 
-// readConfig reads the configuration file, refusing what is not a regular
-// file before opening it (opening a named pipe blocks until a writer
-// comes) and reading at most maxConfigSize bytes.
-func readConfig(path string) ([]byte, error) {
+// ReadFile reads a configuration file, refusing what is not a regular
+// file (a symbolic link to one is) before opening it: opening a named pipe
+// blocks until a writer comes, and a device like /dev/zero never ends. It
+// reads at most 16 MiB.
+func ReadFile(path string) ([]byte, error) {
 	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
 		return nil, fmt.Errorf("%s: %s, not a regular file", path, fileKind(fi.Mode()))
 	}
