@@ -92,7 +92,7 @@ func writeDebug(w io.Writer, t *statuspage.Target, res statuspage.Result[*collec
 	}
 	fmt.Fprintf(w, "Page:          %s\n", t.Name)
 	fmt.Fprintf(w, "Document:      %s\n", t.SummaryURL)
-	fmt.Fprintf(w, "Settings:      timeout %s, cache_ttl %s, max_stale %s\n", t.Timeout, t.CacheTTL, t.MaxStale)
+	fmt.Fprintf(w, "Settings:      timeout %s, cache_ttl %s, max_stale %s, series_limit %d\n", t.Timeout, t.CacheTTL, t.MaxStale, t.SeriesLimit)
 	fmt.Fprintf(w, "Cache:         %s: %s\n", res.Outcome, outcomeText[res.Outcome])
 	up, series := 0, 0
 	if res.Fresh {
