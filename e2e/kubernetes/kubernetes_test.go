@@ -439,7 +439,7 @@ func ownFamilies(t *testing.T) []string {
 	for _, o := range statuspage.Outcomes {
 		m.CacheResult("p", o)
 	}
-	m.ConfigLoaded(nil, 1, nil, time.Now())
+	m.ConfigLoaded(nil, []string{"p"}, nil, time.Now())
 	promhttp.InstrumentMetricHandler(reg, http.NotFoundHandler())
 	mfs, err := reg.Gather()
 	if err != nil {
