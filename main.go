@@ -81,7 +81,7 @@ func parseFlags(args []string, stdout, stderr io.Writer) (*flags, error) {
 		Default("30s").DurationVar(&f.shutdownWait)
 	app.Flag("statuspage.oneshot", "Scrape every configured page once, write the metrics to --statuspage.oneshot-output and exit; the exit code is 1 if a page failed.").
 		BoolVar(&f.oneshot)
-	app.Flag("statuspage.oneshot-output", "Where one-shot mode writes the metrics: - for stdout, or a file, replaced atomically (for node_exporter's textfile collector).").
+	app.Flag("statuspage.oneshot-output", "Where one-shot mode writes the metrics: - for stdout, or a file: a regular file (or a symbolic link's target) is replaced atomically (for node_exporter's textfile collector), a FIFO or device is written to in place.").
 		Default("-").StringVar(&f.oneshotOutput)
 	app.Flag("statuspage.oneshot-timeout", "How long one-shot mode waits for the pages; pages not ready by then count as failed.").
 		Default("30s").DurationVar(&f.oneshotTimeout)
