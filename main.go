@@ -34,6 +34,10 @@ import (
 const exporterName = "statuspage_exporter"
 
 func main() {
+	// A write to a closed stdout or stderr (a log reader that went away)
+	// must fail that write, not kill the exporter: Go raises SIGPIPE for
+	// EPIPE on fds 1 and 2 unless the signal is ignored.
+	signal.Ignore(syscall.SIGPIPE)
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
@@ -111,6 +115,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	logger := promslog.New(f.log)
+	if stderr == io.Writer(os.Stderr) {
+		// The process's own log: what library code writes through the
+		// standard log package (net/http's client on an unsolicited
+		// response from a page) goes through promslog too, in its format.
+		slog.SetDefault(logger)
+		slog.SetLogLoggerLevel(slog.LevelWarn)
+	}
 	if f.configCheck {
 		return checkConfig(f, stdout, logger)
 	}
