@@ -11,7 +11,10 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path"
+	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -99,7 +102,46 @@ func parseFlags(args []string, stdout, stderr io.Writer) (*flags, error) {
 	if _, err := app.Parse(args); err != nil {
 		return nil, err
 	}
+	if err := checkMetricsPath(f.metricsPath); err != nil {
+		return nil, err
+	}
 	return f, nil
+}
+
+// reservedPaths are the routes that --web.telemetry-path cannot take.
+var reservedPaths = []string{"/", "/probe", "/-/healthy", "/-/reload"}
+
+// checkMetricsPath refuses a --web.telemetry-path that the routes could not
+// serve: it must be a clean absolute URL path ("/metrics", "/metrics/" for a
+// subtree), of characters that need no escaping and mean nothing to
+// http.ServeMux patterns (no spaces, braces or %), and not another route.
+func checkMetricsPath(p string) error {
+	const flag = "--web.telemetry-path"
+	if p == "" || p[0] != '/' {
+		return fmt.Errorf("%s %q must be an absolute URL path such as /metrics", flag, p)
+	}
+	for _, r := range p {
+		if !pathChar(r) {
+			return fmt.Errorf("%s %q: %q is not allowed (letters, digits and -._~!$&'()*+,;=:@/ are)", flag, p, r)
+		}
+	}
+	if clean := path.Clean(p); p != clean && p != clean+"/" || p == "//" {
+		return fmt.Errorf("%s %q is not a clean path (%s)", flag, p, path.Clean(p))
+	}
+	if slices.Contains(reservedPaths, p) {
+		return fmt.Errorf("%s %q is taken by another route (%s)", flag, p, strings.Join(reservedPaths, ", "))
+	}
+	return nil
+}
+
+// pathChar reports whether r may appear unescaped in a URL path segment
+// (RFC 3986 pchar, without percent-encoding) or separate segments.
+func pathChar(r rune) bool {
+	switch {
+	case 'a' <= r && r <= 'z', 'A' <= r && r <= 'Z', '0' <= r && r <= '9':
+		return true
+	}
+	return strings.ContainsRune("-._~!$&'()*+,;=:@/", r)
 }
 
 // targetSet builds the fetch targets of a configuration with the flags'
