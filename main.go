@@ -195,11 +195,19 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 	}()
 
+	if err := web.Validate(*f.web.WebConfigFile); err != nil {
+		logger.Error("Web configuration is invalid", "file", *f.web.WebConfigFile, "err", webConfigError(err))
+		return 1
+	}
 	handler, err := e.routes(f.metricsPath)
 	if err != nil {
 		logger.Error("Cannot set up the web routes", "err", err)
 		return 1
 	}
+	// exporter-toolkit reads the web configuration again on every request
+	// and TLS handshake, and logs what is wrong with it (directly, or as
+	// the server's handshake error).
+	webLogger := slog.New(redactingHandler{logger.Handler()})
 	// No read or write timeout for whole requests: a scrape may wait for
 	// slow pages as long as Prometheus allows. Headers and idle connections
 	// are bounded, so a client that trickles or holds connections (slowloris)
@@ -209,13 +217,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 		ReadHeaderTimeout: f.readHeaderWait,
 		IdleTimeout:       f.idleWait,
 		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelError),
+		ErrorLog:          slog.NewLogLogger(webLogger.Handler(), slog.LevelError),
 	}
 	serveErr := make(chan error, 1)
-	go func() { serveErr <- web.ListenAndServe(srv, f.web, logger) }()
+	go func() { serveErr <- web.ListenAndServe(srv, f.web, webLogger) }()
 	select {
 	case err := <-serveErr:
-		logger.Error("Server stopped", "err", err)
+		logger.Error("Server stopped", "err", webConfigError(err))
 		return 1
 	case <-ctx.Done():
 	}
@@ -227,7 +235,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	if err := <-serveErr; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		logger.Error("Server stopped", "err", err)
+		logger.Error("Server stopped", "err", webConfigError(err))
 		return 1
 	}
 	return 0
@@ -275,7 +283,7 @@ func checkConfig(f *flags, stdout io.Writer, logger *slog.Logger) int {
 	}
 	if *f.web.WebConfigFile != "" {
 		if err := web.Validate(*f.web.WebConfigFile); err != nil {
-			logger.Error("Web configuration is invalid", "file", *f.web.WebConfigFile, "err", err)
+			logger.Error("Web configuration is invalid", "file", *f.web.WebConfigFile, "err", webConfigError(err))
 			return 1
 		}
 	}

@@ -71,6 +71,33 @@ func TestE2E(t *testing.T) {
 			}
 		}
 	})
+	t.Run("web config values withheld", func(t *testing.T) {
+		t.Parallel()
+		good, err := filepath.Abs(root("testdata", "config", "good.yml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir := t.TempDir()
+		for name, content := range map[string]string{
+			"short": "basic_auth_users: \"u:SENTI\"\n", // yaml quotes values of up to 10 characters whole
+			"long":  "basic_auth_users: \"user:SENTINEL-WEB-PASSWORD\"\n",
+		} {
+			webConfig := filepath.Join(dir, name+".yml")
+			writeFile(t, webConfig, content)
+			for _, args := range [][]string{
+				{"--config.check", "--config.file=" + good, "--web.config.file=" + webConfig},
+				{"--config.file=" + good, "--web.config.file=" + webConfig, "--web.listen-address=127.0.0.1:0"},
+			} {
+				code, stdout, stderr := runOnce(t, bin, args...)
+				if code != 1 || !strings.Contains(stderr, "Web configuration is invalid") || !strings.Contains(stderr, "(value withheld)") {
+					t.Errorf("%s %q: exit %d, stderr:\n%s\nwant 1 and the reason", name, args[0], code, stderr)
+				}
+				if out := stdout + stderr; strings.Contains(out, "SENTI") || strings.Contains(out, "user:") {
+					t.Errorf("%s %q shows the value:\n%s", name, args[0], out)
+				}
+			}
+		}
+	})
 	t.Run("bad config at start", func(t *testing.T) {
 		t.Parallel()
 		path := filepath.Join(t.TempDir(), "statuspage_exporter.yml")
