@@ -148,7 +148,13 @@ func resolveOutput(path string) (target string, inPlace bool, err error) {
 		case fi.Mode()&fs.ModeSymlink == 0:
 			return "", true, nil
 		}
-		if inProc(path) {
+		// Where the link really is: with a symlinked directory on the way
+		// (/dev/fd is /proc/self/fd), ".." is not what the text says.
+		dir, err := filepath.EvalSymlinks(filepath.Dir(path))
+		if err != nil {
+			return "", false, err
+		}
+		if inProc(dir) {
 			return "", true, nil
 		}
 		dest, err := os.Readlink(path)
@@ -156,12 +162,6 @@ func resolveOutput(path string) (target string, inPlace bool, err error) {
 			return "", false, err
 		}
 		if !filepath.IsAbs(dest) {
-			// Relative to the directory the link is really in: with a
-			// symlinked directory on the way, ".." is not what the text says.
-			dir, err := filepath.EvalSymlinks(filepath.Dir(path))
-			if err != nil {
-				return "", false, err
-			}
 			dest = filepath.Join(dir, dest)
 		}
 		path = dest
@@ -169,10 +169,11 @@ func resolveOutput(path string) (target string, inPlace bool, err error) {
 	return "", false, fmt.Errorf("%s: too many levels of symbolic links", path)
 }
 
-// inProc reports whether path is under /proc, whose links name open files
-// and processes' directories, not paths.
-func inProc(path string) bool {
-	return runtime.GOOS == "linux" && strings.HasPrefix(filepath.Clean(path), "/proc/")
+// inProc reports whether dir is /proc or under it, where links name open
+// files and processes' directories, not paths.
+func inProc(dir string) bool {
+	dir = filepath.Clean(dir)
+	return runtime.GOOS == "linux" && (dir == "/proc" || strings.HasPrefix(dir, "/proc/"))
 }
 
 // writeInPlace writes data to what path names without creating, truncating

@@ -163,6 +163,29 @@ func TestOneshotOutputKinds(t *testing.T) {
 		wantLink(t, link, dest)
 	})
 
+	t.Run("a path through /dev/fd", func(t *testing.T) {
+		t.Parallel()
+		// /dev/fd is a link to /proc/self/fd: the file is the open one.
+		if dest, err := os.Readlink("/dev/fd"); err != nil || dest != "/proc/self/fd" {
+			t.Skipf("/dev/fd is not a link to /proc/self/fd here (%q, %v)", dest, err)
+		}
+		r, w, err := os.Pipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		code, stderr := run(t, "/dev/fd/"+strconv.Itoa(int(w.Fd())))
+		w.Close()
+		if code != 0 {
+			t.Fatalf("exit %d; stderr:\n%s", code, stderr)
+		}
+		b, err := io.ReadAll(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantMetrics(t, "the pipe", b)
+	})
+
 	t.Run("/dev/null", func(t *testing.T) {
 		t.Parallel()
 		null := charDevice(t, "/dev/null", 1, 3)
