@@ -11,7 +11,10 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path"
+	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -37,6 +40,10 @@ import (
 const exporterName = "statuspage_exporter"
 
 func main() {
+	// A write to a closed stdout or stderr (a log reader that went away)
+	// must fail that write, not kill the exporter: Go raises SIGPIPE for
+	// EPIPE on fds 1 and 2 unless the signal is ignored.
+	signal.Ignore(syscall.SIGPIPE)
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
@@ -90,7 +97,7 @@ func parseFlags(args []string, stdout, stderr io.Writer) (*flags, error) {
 		Default("30s").DurationVar(&f.shutdownWait)
 	app.Flag("statuspage.oneshot", "Scrape every configured page once, write the metrics to --statuspage.oneshot-output and exit; the exit code is 1 if a page failed.").
 		BoolVar(&f.oneshot)
-	app.Flag("statuspage.oneshot-output", "Where one-shot mode writes the metrics: - for stdout, or a file, replaced atomically (for node_exporter's textfile collector).").
+	app.Flag("statuspage.oneshot-output", "Where one-shot mode writes the metrics: - for stdout, or a file: a regular file (or a symbolic link's target) is replaced atomically (for node_exporter's textfile collector), a FIFO or device is written to in place.").
 		Default("-").StringVar(&f.oneshotOutput)
 	app.Flag("statuspage.oneshot-timeout", "How long one-shot mode waits for the pages; pages not ready by then count as failed.").
 		Default("30s").DurationVar(&f.oneshotTimeout)
@@ -110,7 +117,46 @@ func parseFlags(args []string, stdout, stderr io.Writer) (*flags, error) {
 	if f.autoReload < 0 {
 		return nil, fmt.Errorf("--config.auto-reload-interval must not be negative, got %v", f.autoReload)
 	}
+	if err := checkMetricsPath(f.metricsPath); err != nil {
+		return nil, err
+	}
 	return f, nil
+}
+
+// reservedPaths are the routes that --web.telemetry-path cannot take.
+var reservedPaths = []string{"/", "/probe", "/-/healthy", "/-/reload"}
+
+// checkMetricsPath refuses a --web.telemetry-path that the routes could not
+// serve: it must be a clean absolute URL path ("/metrics", "/metrics/" for a
+// subtree), of characters that need no escaping and mean nothing to
+// http.ServeMux patterns (no spaces, braces or %), and not another route.
+func checkMetricsPath(p string) error {
+	const flag = "--web.telemetry-path"
+	if p == "" || p[0] != '/' {
+		return fmt.Errorf("%s %q must be an absolute URL path such as /metrics", flag, p)
+	}
+	for _, r := range p {
+		if !pathChar(r) {
+			return fmt.Errorf("%s %q: %q is not allowed (letters, digits and -._~!$&'()*+,;=:@/ are)", flag, p, r)
+		}
+	}
+	if clean := path.Clean(p); p != clean && p != clean+"/" || p == "//" {
+		return fmt.Errorf("%s %q is not a clean path (%s)", flag, p, path.Clean(p))
+	}
+	if slices.Contains(reservedPaths, p) {
+		return fmt.Errorf("%s %q is taken by another route (%s)", flag, p, strings.Join(reservedPaths, ", "))
+	}
+	return nil
+}
+
+// pathChar reports whether r may appear unescaped in a URL path segment
+// (RFC 3986 pchar, without percent-encoding) or separate segments.
+func pathChar(r rune) bool {
+	switch {
+	case 'a' <= r && r <= 'z', 'A' <= r && r <= 'Z', '0' <= r && r <= '9':
+		return true
+	}
+	return strings.ContainsRune("-._~!$&'()*+,;=:@/", r)
 }
 
 // targetSet builds the fetch targets of a configuration with the flags'
@@ -126,6 +172,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	logger := promslog.New(f.log)
+	if stderr == io.Writer(os.Stderr) {
+		// The process's own log: what library code writes through the
+		// standard log package (net/http's client on an unsolicited
+		// response from a page) goes through promslog too, in its format.
+		slog.SetDefault(logger)
+		slog.SetLogLoggerLevel(slog.LevelWarn)
+	}
 	if f.configCheck {
 		return checkConfig(f, stdout, logger)
 	}
@@ -164,11 +217,19 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 	}()
 
+	if err := web.Validate(*f.web.WebConfigFile); err != nil {
+		logger.Error("Web configuration is invalid", "file", *f.web.WebConfigFile, "err", webConfigError(err))
+		return 1
+	}
 	handler, err := e.routes(f.metricsPath)
 	if err != nil {
 		logger.Error("Cannot set up the web routes", "err", err)
 		return 1
 	}
+	// exporter-toolkit reads the web configuration again on every request
+	// and TLS handshake, and logs what is wrong with it (directly, or as
+	// the server's handshake error).
+	webLogger := slog.New(redactingHandler{logger.Handler()})
 	// No read or write timeout for whole requests: a scrape may wait for
 	// slow pages as long as Prometheus allows. Headers and idle connections
 	// are bounded, so a client that trickles or holds connections (slowloris)
@@ -178,13 +239,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 		ReadHeaderTimeout: f.readHeaderWait,
 		IdleTimeout:       f.idleWait,
 		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelError),
+		ErrorLog:          slog.NewLogLogger(webLogger.Handler(), slog.LevelError),
 	}
 	serveErr := make(chan error, 1)
-	go func() { serveErr <- web.ListenAndServe(srv, f.web, logger) }()
+	go func() { serveErr <- web.ListenAndServe(srv, f.web, webLogger) }()
 	select {
 	case err := <-serveErr:
-		logger.Error("Server stopped", "err", err)
+		logger.Error("Server stopped", "err", webConfigError(err))
 		return 1
 	case <-ctx.Done():
 	}
@@ -196,7 +257,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	if err := <-serveErr; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		logger.Error("Server stopped", "err", err)
+		logger.Error("Server stopped", "err", webConfigError(err))
 		return 1
 	}
 	return 0
@@ -245,7 +306,7 @@ func checkConfig(f *flags, stdout io.Writer, logger *slog.Logger) int {
 	}
 	if *f.web.WebConfigFile != "" {
 		if err := web.Validate(*f.web.WebConfigFile); err != nil {
-			logger.Error("Web configuration is invalid", "file", *f.web.WebConfigFile, "err", err)
+			logger.Error("Web configuration is invalid", "file", *f.web.WebConfigFile, "err", webConfigError(err))
 			return 1
 		}
 	}

@@ -177,3 +177,37 @@ func TestRunBadConfigAtStart(t *testing.T) {
 		t.Errorf("start-up log:\n%s", log)
 	}
 }
+
+func TestParseFlagsTelemetryPath(t *testing.T) {
+	t.Parallel()
+	for _, p := range []string{"/metrics", "/m", "/metrics/", "/exporter/metrics", "/-/metrics", "/metrics.txt", "/a:b@c~d"} {
+		if _, err := parseFlags([]string{"--web.telemetry-path=" + p}, io.Discard, io.Discard); err != nil {
+			t.Errorf("--web.telemetry-path=%q: %v", p, err)
+		}
+	}
+	// Each of these used to panic when the routes were built, or to take
+	// the place of another route.
+	for _, tt := range []struct{ path, err string }{
+		{"", "must be an absolute URL path"},
+		{"metrics", "must be an absolute URL path"},
+		{"/", "taken by another route"},
+		{"/probe", "taken by another route"},
+		{"/-/healthy", "taken by another route"},
+		{"/-/reload", "taken by another route"},
+		{"/my metrics", `' ' is not allowed`},
+		{"GET /metrics", "must be an absolute URL path"},
+		{"/metrics\t", `'\t' is not allowed`},
+		{"/{name}", `'{' is not allowed`},
+		{"/a%zz", `'%' is not allowed`},
+		{"/a/../metrics", "not a clean path"},
+		{"//metrics", "not a clean path"},
+		{"//", "not a clean path"},
+		{"/metrics?x=1", `'?' is not allowed`},
+		{"/mètrics", `'è' is not allowed`},
+	} {
+		_, err := parseFlags([]string{"--web.telemetry-path=" + tt.path}, io.Discard, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), tt.err) || !strings.Contains(err.Error(), "--web.telemetry-path") {
+			t.Errorf("--web.telemetry-path=%q: %v, want an error with %q", tt.path, err, tt.err)
+		}
+	}
+}

@@ -3,11 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"syscall"
@@ -101,13 +105,94 @@ func failedPages(fams []*dto.MetricFamily) []string {
 	return failed
 }
 
-// writeOneshot writes data to stdout for "-", else to the file at path.
+// writeOneshot writes data to stdout for "-", else to the file at path: a
+// regular file (or none yet) is replaced atomically, through any symbolic
+// links, and anything else (a FIFO, a device, /dev/stdout) is written to in
+// place, never replaced.
 func writeOneshot(path string, stdout io.Writer, data []byte) error {
 	if path == "-" {
 		_, err := stdout.Write(data)
 		return err
 	}
-	return writeFileAtomic(path, data, oneshotFileMode)
+	target, inPlace, err := resolveOutput(path)
+	if err != nil {
+		return err
+	}
+	if inPlace {
+		return writeInPlace(path, data)
+	}
+	return writeFileAtomic(target, data, oneshotFileMode)
+}
+
+// maxLinks bounds the symbolic links followed, as the kernel does (40 on
+// Linux), so that a loop is an error.
+const maxLinks = 40
+
+// resolveOutput follows the symbolic links of path to what it names. It
+// returns the path of the regular file to replace (which may not exist yet:
+// a dangling link's target is created), or inPlace when path names anything
+// else. A link into /proc (/dev/stdout is one to /proc/self/fd/1) names an
+// open file, not a place in a directory: it is written in place too.
+func resolveOutput(path string) (target string, inPlace bool, err error) {
+	for range maxLinks {
+		fi, err := os.Lstat(path)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			return path, false, nil
+		case err != nil:
+			return "", false, err
+		case fi.Mode().IsRegular():
+			return path, false, nil
+		case fi.IsDir():
+			return "", false, fmt.Errorf("%s is a directory", path)
+		case fi.Mode()&fs.ModeSymlink == 0:
+			return "", true, nil
+		}
+		// Where the link really is: with a symlinked directory on the way
+		// (/dev/fd is /proc/self/fd), ".." is not what the text says.
+		dir, err := filepath.EvalSymlinks(filepath.Dir(path))
+		if err != nil {
+			return "", false, err
+		}
+		if inProc(dir) {
+			return "", true, nil
+		}
+		dest, err := os.Readlink(path)
+		if err != nil {
+			return "", false, err
+		}
+		if !filepath.IsAbs(dest) {
+			dest = filepath.Join(dir, dest)
+		}
+		path = dest
+	}
+	return "", false, fmt.Errorf("%s: too many levels of symbolic links", path)
+}
+
+// inProc reports whether dir is /proc or under it, where links name open
+// files and processes' directories, not paths.
+func inProc(dir string) bool {
+	dir = filepath.Clean(dir)
+	return runtime.GOOS == "linux" && (dir == "/proc" || strings.HasPrefix(dir, "/proc/"))
+}
+
+// writeInPlace writes data to what path names without creating, truncating
+// or replacing it. It appends, so a regular file behind /dev/stdout (a shell's
+// "> file" or ">> file") keeps what is in it. A FIFO that no process reads
+// is an error, not a wait without end.
+func writeInPlace(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|openNonblock, 0)
+	if err != nil {
+		if errors.Is(err, syscall.ENXIO) {
+			return fmt.Errorf("%w (a FIFO: no process reads it)", err)
+		}
+		return err
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // writeFileAtomic replaces path with data so that a reader sees either the

@@ -94,11 +94,13 @@ func (e *exporter) routes(metricsPath string) (http.Handler, error) {
 	if _, err := web.NewLandingPage(e.landing); err != nil {
 		return nil, err
 	}
+	// Read-only routes answer GET (and so HEAD); the mux answers other
+	// methods with 405 and an Allow header, as it does for /-/reload.
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", e.serveLanding)
-	mux.Handle(metricsPath, promhttp.InstrumentMetricHandler(e.static, http.HandlerFunc(e.serveMetrics)))
-	mux.HandleFunc("/probe", e.serveProbe)
-	mux.HandleFunc("/-/healthy", func(w http.ResponseWriter, _ *http.Request) {
+	mux.Handle("GET "+metricsPath, promhttp.InstrumentMetricHandler(e.static, http.HandlerFunc(e.serveMetrics)))
+	mux.HandleFunc("GET /probe", e.serveProbe)
+	mux.HandleFunc("GET /-/healthy", func(w http.ResponseWriter, _ *http.Request) {
 		fmt.Fprintln(w, "Healthy")
 	})
 	mux.HandleFunc("POST /-/reload", func(w http.ResponseWriter, _ *http.Request) {

@@ -5,6 +5,8 @@ import "github.com/statuspage-exporter/statuspage_exporter/statuspage"
 // components emits component and group rows. Names are not unique on real
 // pages (the same name under two groups, a group named like its child), so
 // identity is the id; a repeated id is emitted once, first occurrence wins.
+// Components find their group by the raw upstream id, the same identity
+// that idLabel keeps apart.
 func (e *emitter) components(cs []statuspage.Component) {
 	groups := make(map[string]string)
 	for i := range cs {
@@ -17,8 +19,8 @@ func (e *emitter) components(cs []statuspage.Component) {
 	seen := make(idSet, len(cs))
 	for i := range cs {
 		c := &cs[i]
-		id := label(c.ID)
-		if !seen.add(id) {
+		id := idLabel(c.ID)
+		if !seen.add(e, "component", id) {
 			continue
 		}
 		name := label(c.Name)

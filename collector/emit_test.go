@@ -1,7 +1,11 @@
 package collector
 
 import (
+	"context"
+	"fmt"
+	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 	"unicode"
@@ -140,6 +144,12 @@ func TestStateSet(t *testing.T) {
 	}{
 		{"known", "degraded_performance", known, "degraded_performance"},
 		{"known after sanitising", " operational\r\n", known, "operational"},
+		{"upper case", "MAJOR_OUTAGE", known, "major_outage"},
+		{"surrounding spaces", " Operational ", known, "operational"},
+		{"spaces for underscores", "Degraded  Performance", known, "degraded_performance"},
+		{"unknown in upper case stays as sent", "FULL_OUTAGE", append(append([]string(nil), known...), "FULL_OUTAGE"), "FULL_OUTAGE"},
+		{"a look-alike is not known", "MAJOR_OUTAGE\u212a", append(append([]string(nil), known...), "MAJOR_OUTAGE\u212a"), "MAJOR_OUTAGE\u212a"},
+		{"a non-ASCII fold is not known", "operational\u017f", append(append([]string(nil), known...), "operational\u017f"), "operational\u017f"},
 		{"unknown gets its own series", "full_outage", append(append([]string(nil), known...), "full_outage"), "full_outage"},
 		{"empty emits nothing", "", nil, ""},
 		{"blank emits nothing", " \r\n", nil, ""},
@@ -188,37 +198,185 @@ func TestTimestamp(t *testing.T) {
 	}
 }
 
-// TestDuplicateIDsAfterSanitising covers ids that differ upstream but not as
-// label values: two series with equal labels would fail the whole scrape.
-func TestDuplicateIDsAfterSanitising(t *testing.T) {
+// collidingIDs are upstream ids that are equal once made valid label values
+// by label, and must stay apart as ids.
+var collidingIDs = []string{
+	"a b", "a\nb", "a\tb", "a\u00a0b", "a  b", " a b", "a b\r\n", "a\u2028b",
+	// Longer than the bound, equal in their first 512 bytes.
+	strings.Repeat("x", 512) + "1", strings.Repeat("x", 512) + "2",
+	// Invalid UTF-8 that label replaces by the same character.
+	"c\xffd", "c\xfed", "c\uFFFDd",
+	// Only spaces: empty as a label, but an id all the same.
+	" ", "\t", "\n\n",
+	// Clean ids that look like what idLabel makes of others.
+	"a b~" + strings.Repeat("0", 16), "x~0123456789abcdef",
+}
+
+func TestIDLabel(t *testing.T) {
+	t.Parallel()
+	// Clean ids, which is what real pages send, are kept as they are.
+	for _, id := range []string{"", "expaycmp0001", "01JB8X5ZQ2YV6C1N8Q3K9W4R7T", "a b", "São Paulo", "x~abc", "x~0123456789ABCDEF", strings.Repeat("y", 512)} {
+		if got := idLabel(id); got != id {
+			t.Errorf("idLabel(%q) = %q, want it unchanged", abbrev(id), abbrev(got))
+		}
+	}
+	seen := map[string]string{}
+	for _, id := range collidingIDs {
+		got := idLabel(id)
+		checkLabelValue(t, got)
+		if got == "" {
+			t.Errorf("idLabel(%q) is empty", id)
+		}
+		if again := idLabel(id); again != got {
+			t.Errorf("idLabel(%q) is not stable: %q, then %q", abbrev(id), got, again)
+		}
+		if other, dup := seen[got]; dup {
+			t.Errorf("idLabel(%q) = idLabel(%q) = %q", abbrev(id), abbrev(other), abbrev(got))
+		}
+		seen[got] = id
+	}
+	// What a changed id looks like: its readable form and a suffix.
+	if got := idLabel("a\tb"); !strings.HasPrefix(got, "a b~") || len(got) != len("a b")+idSuffixLen || !hasIDSuffix(got) {
+		t.Errorf("idLabel(%q) = %q, want \"a b~\" and 16 hex digits", "a\tb", got)
+	}
+	if got := idLabel(strings.Repeat("€", 300)); len(got) > maxLabelBytes || !strings.HasPrefix(got, "€") {
+		t.Errorf("a long id: %q (%d bytes)", abbrev(got), len(got))
+	}
+}
+
+// FuzzIDLabel: distinct ids make distinct, valid label values.
+func FuzzIDLabel(f *testing.F) {
+	for i, a := range collidingIDs {
+		f.Add(a, collidingIDs[(i+1)%len(collidingIDs)])
+	}
+	f.Fuzz(func(t *testing.T, a, b string) {
+		la, lb := idLabel(a), idLabel(b)
+		for _, l := range []string{la, lb} {
+			checkLabelValue(t, l)
+		}
+		if a != b && la == lb {
+			t.Fatalf("idLabel(%q) = idLabel(%q) = %q", a, b, la)
+		}
+		if (la == "") != (a == "") {
+			t.Fatalf("idLabel(%q) = %q: only the empty id may be empty", a, la)
+		}
+	})
+}
+
+// TestNoComponentDisappears: objects whose ids differ upstream are all
+// exposed, however alike their ids look as label values; only a truly
+// repeated id is dropped, first occurrence winning, with a debug line.
+func TestNoComponentDisappears(t *testing.T) {
 	t.Parallel()
 	s := &statuspage.Summary{
 		Components: []statuspage.Component{
-			{ID: "cmp1", Name: "First", Status: "operational"},
-			{ID: "cmp1 ", Name: "Second", Status: "major_outage"},
-			{ID: "grp1", Name: "Group", Status: "operational", Group: true},
-			{ID: "grp1\n", Name: "Group again", Status: "operational", Group: true},
+			{ID: "g 1", Name: "Group", Status: "operational", Group: true},
+			{ID: "g\t1", Name: "Other group", Status: "major_outage", Group: true},
+			{ID: "g 1", Name: "Group repeated", Status: "partial_outage", Group: true},
+			{ID: "a b", Name: "API", Status: "operational", GroupID: "g 1"},
+			{ID: "a\tb", Name: "API", Status: "major_outage", GroupID: "g\t1"},
+			{ID: "a\u00a0b", Name: "API", Status: "degraded_performance"},
+			{ID: "a b", Name: "API repeated", Status: "partial_outage"},
 		},
 		Incidents: []statuspage.Incident{
-			{ID: "inc1", Name: "First", Status: "investigating", Components: []statuspage.AffectedComponent{{ID: "cmp1"}, {ID: " cmp1"}}},
-			{ID: "inc1\t", Name: "Second", Status: "identified"},
+			{ID: "i 1", Name: "First", Status: "investigating", Components: []statuspage.AffectedComponent{{ID: "a\tb"}, {ID: "a b"}, {ID: "a\tb"}}},
+			{ID: "i\n1", Name: "Second", Status: "identified"},
+			{ID: "i 1", Name: "Repeated", Status: "monitoring"},
 		},
 		ScheduledMaintenances: []statuspage.Maintenance{
-			{ID: "mnt1", Name: "First", Status: "scheduled"},
-			{ID: " mnt1", Name: "Second", Status: "in_progress"},
+			{ID: "m 1", Name: "First", Status: "scheduled"},
+			{ID: " m 1", Name: "Second", Status: "in_progress"},
 		},
 	}
-	e := newEmitter(newBuilder("acme", 32))
+	var log logCapture
+	e := newEmitter(newBuilder("acme", 64))
 	e.summary(s)
+	e.logErrors(slog.New(&log))
 	if len(e.errs) > 0 {
-		t.Errorf("the builder refused series (duplicates): %v", e.errs)
+		t.Fatalf("the builder refused series: %v", e.errs)
 	}
+	current := map[string]string{}  // by family and id: the state valued 1
+	components := map[string]bool{} // component ids of the affected component series
 	for _, smp := range samples(t, e.b) {
-		if smp.labels["status"] == "major_outage" && smp.value == 1 {
-			t.Errorf("the second occurrence of cmp1 won: %v", smp.labels)
+		ls := smp.labels
+		switch {
+		case ls["status"] != "" && smp.value == 1:
+			id := ls["component_id"] + ls["group_id"] + ls["incident_id"] + ls["maintenance_id"]
+			key := id + "/" + ls["group"]
+			if _, dup := current[key]; dup {
+				t.Errorf("two current states for %q", key)
+			}
+			current[key] = ls["status"]
+		case ls["incident_id"] != "" && ls["component_id"] != "":
+			components[ls["component_id"]] = true
 		}
-		if smp.labels["name"] == "Second" || smp.labels["group"] == "Group again" {
-			t.Errorf("the second occurrence won: %v", smp.labels)
+		if strings.Contains(ls["component"]+ls["group"]+ls["name"], "repeated") || strings.Contains(ls["name"], "Repeated") {
+			t.Errorf("a repeated id's second occurrence was exposed: %v", ls)
 		}
 	}
+	for _, want := range []struct{ id, group, status string }{
+		{idLabel("g 1"), "Group", "operational"},
+		{idLabel("g\t1"), "Other group", "major_outage"},
+		{idLabel("a b"), "Group", "operational"},
+		{idLabel("a\tb"), "Other group", "major_outage"}, // its group found through the raw group id
+		{idLabel("a\u00a0b"), "", "degraded_performance"},
+		{idLabel("i 1"), "", "investigating"},
+		{idLabel("i\n1"), "", "identified"},
+		{idLabel("m 1"), "", "scheduled"},
+		{idLabel(" m 1"), "", "in_progress"},
+	} {
+		if got := current[want.id+"/"+want.group]; got != want.status {
+			t.Errorf("id %q in group %q: current state %q, want %q", want.id, want.group, got, want.status)
+		}
+	}
+	if len(current) != 9 {
+		t.Errorf("%d objects with a state, want 9: %v", len(current), current)
+	}
+	// An affected component carries the id its component series has.
+	if len(components) != 2 || !components[idLabel("a\tb")] || !components["a b"] {
+		t.Errorf("affected component ids %v, want %q and %q", components, idLabel("a\tb"), "a b")
+	}
+	for _, want := range []string{
+		"kind=component count=2 first=\"g 1\"",
+		"kind=incident count=1 first=\"i 1\"",
+		"kind=\"incident affected component\" count=1 first=" + fmt.Sprintf("%q", idLabel("a\tb")),
+	} {
+		if !strings.Contains(log.String(), want) {
+			t.Errorf("no debug line with %s; log:\n%s", want, log.String())
+		}
+	}
+}
+
+// logCapture records log lines at every level as text.
+type logCapture struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (h *logCapture) Enabled(context.Context, slog.Level) bool { return true }
+
+func (h *logCapture) Handle(_ context.Context, r slog.Record) error {
+	var b strings.Builder
+	th := slog.NewTextHandler(&b, &slog.HandlerOptions{Level: slog.LevelDebug, ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+		if a.Key == slog.TimeKey {
+			return slog.Attr{}
+		}
+		return a
+	}})
+	if err := th.Handle(context.Background(), r); err != nil {
+		return err
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.lines = append(h.lines, b.String())
+	return nil
+}
+
+func (h *logCapture) WithAttrs([]slog.Attr) slog.Handler { return h }
+func (h *logCapture) WithGroup(string) slog.Handler      { return h }
+
+func (h *logCapture) String() string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return strings.Join(h.lines, "")
 }

@@ -99,7 +99,7 @@ func TestTranslateGolden(t *testing.T) {
 	var cases []testCase
 	for _, name := range []string{
 		"all_operational", "active_incident", "maintenance", "groups", "incident_io",
-		"unknown_enums", "edge_values", "null_fields",
+		"unknown_enums", "edge_values", "null_fields", "identity",
 	} {
 		cases = append(cases, testCase{name, func(t *testing.T, page string) result {
 			return freshResult(t, page, decodeFile(t, summaryFixture(name)))

@@ -9,8 +9,8 @@ func (e *emitter) incidents(is []statuspage.Incident) {
 	seen := make(idSet, len(is))
 	for i := range is {
 		in := &is[i]
-		id := label(in.ID)
-		if !seen.add(id) {
+		id := idLabel(in.ID)
+		if !seen.add(e, "incident", id) {
 			continue
 		}
 		e.gauge(incidentInfoFamily, 1, id, label(in.Name), label(in.Shortlink))
@@ -18,7 +18,7 @@ func (e *emitter) incidents(is []statuspage.Incident) {
 		e.stateSet(incidentImpactFamily, impacts, in.Impact, id)
 		e.timestamp(incidentStartedFamily, in.Started(), id)
 		e.timestamp(incidentUpdatedFamily, in.UpdatedAt.Time, id)
-		e.affected(incidentComponentFamily, id, in.Components)
+		e.affected(incidentComponentFamily, "incident affected component", id, in.Components)
 	}
 }
 
@@ -27,25 +27,25 @@ func (e *emitter) maintenances(ms []statuspage.Maintenance) {
 	seen := make(idSet, len(ms))
 	for i := range ms {
 		m := &ms[i]
-		id := label(m.ID)
-		if !seen.add(id) {
+		id := idLabel(m.ID)
+		if !seen.add(e, "maintenance", id) {
 			continue
 		}
 		e.gauge(maintenanceInfoFamily, 1, id, label(m.Name), label(m.Shortlink))
 		e.stateSet(maintenanceStatusFamily, maintenanceStatuses, m.Status, id)
 		e.timestamp(maintenanceStartFamily, m.ScheduledFor.Time, id)
 		e.timestamp(maintenanceEndFamily, m.ScheduledUntil.Time, id)
-		e.affected(maintenanceComponentFamily, id, m.Components)
+		e.affected(maintenanceComponentFamily, "maintenance affected component", id, m.Components)
 	}
 }
 
 // affected emits one info series per distinct component of an incident or
 // maintenance.
-func (e *emitter) affected(f *family, id string, cs []statuspage.AffectedComponent) {
+func (e *emitter) affected(f *family, kind, id string, cs []statuspage.AffectedComponent) {
 	seen := make(idSet, len(cs))
 	for _, c := range cs {
-		cid := label(c.ID)
-		if !seen.add(cid) {
+		cid := idLabel(c.ID)
+		if !seen.add(e, kind, cid) {
 			continue
 		}
 		e.gauge(f, 1, id, cid, label(c.Name))

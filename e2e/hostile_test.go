@@ -364,6 +364,7 @@ func hostileCases(t *testing.T) []hostileCase {
 		fixtureCase("unknown_enums"),
 		fixtureCase("edge_values"), // HTML, CR/LF, 600-character names, nulls
 		fixtureCase("groups"),      // same name in two groups, group named like its child, repeated id
+		fixtureCase("identity"),    // ids alike as label values, enums in other case and spacing
 		{name: "invalid_utf8", serve: serveJSON([]byte("{\"page\":{\"id\":\"u\",\"name\":\"Bad \xff\xfe page\"},\"components\":[{\"id\":\"c1\",\"name\":\"Caf\xe9 \xc3\x28\",\"status\":\"operational\"}]}")),
 			up: 1, check: func(t *testing.T, _ int, series []string) {
 				if countSeries(series, "statuspage_component_status") != 5 {

@@ -33,6 +33,9 @@ type proc struct {
 	output *syncBuffer
 	client *http.Client
 	exited chan struct{} // closed once cmd.Wait has returned
+	// stderr is the read end of the process's stderr when launched with
+	// stderrPipe: closing it makes the process's later writes fail (EPIPE).
+	stderr *os.File
 }
 
 // launchOptions say how to run a server process.
@@ -49,6 +52,9 @@ type launchOptions struct {
 	readyOK bool
 	// startWait bounds the wait for readiness; waitFor when zero.
 	startWait time.Duration
+	// stderrPipe gives the process a pipe as stderr, copied to output
+	// until the test closes proc.stderr.
+	stderrPipe bool
 }
 
 // launch runs a server on a free loopback port, waits until it serves and
@@ -75,7 +81,21 @@ func launch(tb testing.TB, o launchOptions) *proc {
 		p.cmd = exec.Command(o.bin, o.args(addr)...)
 		p.cmd.Env = append(os.Environ(), o.env...)
 		p.cmd.Stdout, p.cmd.Stderr = p.output, p.output
-		if err := p.cmd.Start(); err != nil {
+		var stderrW *os.File
+		if o.stderrPipe {
+			r, w, err := os.Pipe()
+			if err != nil {
+				tb.Fatal(err)
+			}
+			p.stderr, stderrW, p.cmd.Stderr = r, w, w
+			tb.Cleanup(func() { r.Close() })
+			go func() { _, _ = io.Copy(p.output, r) }() // ends when r is closed
+		}
+		err := p.cmd.Start()
+		if stderrW != nil {
+			stderrW.Close() // the child has its own copy
+		}
+		if err != nil {
 			tb.Fatal(err)
 		}
 		go func() {
@@ -111,7 +131,7 @@ func (p *proc) waitReady(tb testing.TB, o launchOptions) bool {
 		default:
 		}
 		// The log line with our address proves the answer is ours.
-		if !strings.Contains(p.output.String(), "address="+p.addr) {
+		if out := p.output.String(); !strings.Contains(out, "address="+p.addr) && !strings.Contains(out, `"address":"`+p.addr+`"`) {
 			last = "no log line with address=" + p.addr
 			return false
 		}
@@ -158,6 +178,8 @@ type startOptions struct {
 	args []string // beyond --config.file and --web.listen-address; --log.level defaults to debug
 	env  []string // added to the test's environment
 	tls  bool     // the exporter serves TLS (--web.config.file in args)
+	// stderrPipe: see launchOptions.
+	stderrPipe bool
 }
 
 // start runs the exporter with the configuration at cfgPath and waits until
@@ -180,7 +202,8 @@ func start(tb testing.TB, cfgPath string, o startOptions) *proc {
 			}
 			return args
 		},
-		ready: "/-/healthy",
+		ready:      "/-/healthy",
+		stderrPipe: o.stderrPipe,
 	})
 }
 

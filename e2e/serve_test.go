@@ -56,6 +56,48 @@ func TestE2E(t *testing.T) {
 			t.Errorf("--version: exit %d, stdout %q, stderr %q", code, stdout, stderr)
 		}
 	})
+	t.Run("bad telemetry path", func(t *testing.T) {
+		t.Parallel()
+		good, err := filepath.Abs(root("testdata", "config", "good.yml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Each used to panic when the routes were built, or to take the
+		// place of the landing page.
+		for _, path := range []string{"", "metrics", "/", "/probe", "/-/healthy", "/my metrics"} {
+			code, _, stderr := runOnce(t, bin, "--config.file="+good, "--web.listen-address=127.0.0.1:0", "--web.telemetry-path="+path)
+			if code == 0 || strings.Contains(stderr, "panic") || !strings.Contains(stderr, "--web.telemetry-path") {
+				t.Errorf("--web.telemetry-path=%q: exit %d, stderr:\n%s\nwant non-zero and a message naming the flag", path, code, stderr)
+			}
+		}
+	})
+	t.Run("web config values withheld", func(t *testing.T) {
+		t.Parallel()
+		good, err := filepath.Abs(root("testdata", "config", "good.yml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir := t.TempDir()
+		for name, content := range map[string]string{
+			"short": "basic_auth_users: \"u:SENTI\"\n", // yaml quotes values of up to 10 characters whole
+			"long":  "basic_auth_users: \"user:SENTINEL-WEB-PASSWORD\"\n",
+		} {
+			webConfig := filepath.Join(dir, name+".yml")
+			writeFile(t, webConfig, content)
+			for _, args := range [][]string{
+				{"--config.check", "--config.file=" + good, "--web.config.file=" + webConfig},
+				{"--config.file=" + good, "--web.config.file=" + webConfig, "--web.listen-address=127.0.0.1:0"},
+			} {
+				code, stdout, stderr := runOnce(t, bin, args...)
+				if code != 1 || !strings.Contains(stderr, "Web configuration is invalid") || !strings.Contains(stderr, "(value withheld)") {
+					t.Errorf("%s %q: exit %d, stderr:\n%s\nwant 1 and the reason", name, args[0], code, stderr)
+				}
+				if out := stdout + stderr; strings.Contains(out, "SENTI") || strings.Contains(out, "user:") {
+					t.Errorf("%s %q shows the value:\n%s", name, args[0], out)
+				}
+			}
+		}
+	})
 	t.Run("bad config at start", func(t *testing.T) {
 		t.Parallel()
 		path := filepath.Join(t.TempDir(), "statuspage_exporter.yml")
@@ -152,8 +194,25 @@ func serve(t *testing.T, bin string) {
 			t.Errorf("GET / = %d %q, want the HTML landing page", res.StatusCode, res.Header.Get("Content-Type"))
 		}
 		p.get(t, "/-/healthy", http.StatusOK)
-		p.get(t, "/-/reload", http.StatusMethodNotAllowed)
 		p.get(t, "/no/such/path", http.StatusNotFound)
+
+		// Read-only routes answer GET and HEAD; /-/reload only POST.
+		for _, path := range []string{"/", "/metrics", "/probe?target=alpha", "/-/healthy"} {
+			if res, body := p.do(t, http.MethodHead, path, nil); res.StatusCode != http.StatusOK || body != "" {
+				t.Errorf("HEAD %s = %d with %d bytes, want 200 and no body", path, res.StatusCode, len(body))
+			}
+			for _, method := range []string{http.MethodPost, http.MethodPut, http.MethodDelete, http.MethodPatch, http.MethodOptions} {
+				res, _ := p.do(t, method, path, nil)
+				if res.StatusCode != http.StatusMethodNotAllowed || res.Header.Get("Allow") != "GET, HEAD" {
+					t.Errorf("%s %s = %d, Allow %q; want 405, Allow \"GET, HEAD\"", method, path, res.StatusCode, res.Header.Get("Allow"))
+				}
+			}
+		}
+		for _, method := range []string{http.MethodGet, http.MethodHead, http.MethodPut} {
+			if res, _ := p.do(t, method, "/-/reload", nil); res.StatusCode != http.StatusMethodNotAllowed || res.Header.Get("Allow") != "POST" {
+				t.Errorf("%s /-/reload = %d, Allow %q; want 405, Allow \"POST\"", method, res.StatusCode, res.Header.Get("Allow"))
+			}
+		}
 	})
 
 	t.Run("reload", func(t *testing.T) {

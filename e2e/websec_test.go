@@ -347,6 +347,43 @@ func TestWebSecurity(t *testing.T) {
 		writeFile(t, cfgPath, good)
 		request(t, "GET", "/metrics", webUser, webPassword)
 
+		// A web configuration broken while the exporter runs: exporter-
+		// toolkit reads it on every request and TLS handshake and logs its
+		// error, which quotes the misplaced value.
+		goodWeb, err := os.ReadFile(webConfig)
+		if err != nil {
+			t.Fatal(err)
+		}
+		keep := &http.Client{Timeout: waitFor, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pki.caPool}}}
+		defer keep.CloseIdleConnections()
+		keepGet := func() int {
+			req, _ := http.NewRequest("GET", p.url+"/-/healthy", nil)
+			req.SetBasicAuth(webUser, webPassword)
+			res, err := keep.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, _ = io.Copy(io.Discard, res.Body)
+			res.Body.Close()
+			return res.StatusCode
+		}
+		if code := keepGet(); code != 200 {
+			t.Fatalf("GET /-/healthy = %d", code)
+		}
+		writeFile(t, webConfig, fmt.Sprintf("tls_server_config:\n  cert_file: %s\n  key_file: %s\nbasic_auth_users: \"SENTINEL-WEB-RUNTIME:x\"\n", pki.serverCert, pki.serverKey))
+		if code := keepGet(); code != http.StatusInternalServerError { // on the connection made before
+			t.Errorf("a request with a broken web configuration = %d, want 500", code)
+		}
+		if c, err := tls.Dial("tcp", addr, &tls.Config{RootCAs: pki.caPool}); err == nil {
+			c.Close()
+			t.Error("a TLS handshake succeeded with a broken web configuration")
+		}
+		if !p.hasLog("TLS handshake error", "(value withheld)") || !p.hasLog("Unable to parse configuration", "(value withheld)") {
+			t.Error("the broken web configuration was not logged, with its value withheld")
+		}
+		writeFile(t, webConfig, string(goodWeb))
+		request(t, "GET", "/-/healthy", webUser, webPassword)
+
 		// All output is in once the process has exited.
 		p.checkAlive(t)
 		p.signal(t, syscall.SIGTERM)
@@ -461,6 +498,38 @@ func slowClientsCheck(t *testing.T, addr string, pki *pki) {
 			t.Fatalf("keep-alive request: %d, close %v", res.StatusCode, res.Close)
 		}
 		closedWithin(t, "an idle keep-alive connection", c, time.Now())
+	})
+
+	t.Run("stalled HTTP/2 headers", func(t *testing.T) {
+		t.Parallel()
+		// Over HTTP/2 the read-header timeout covers the TLS handshake
+		// only (and Go waits a fixed 10 s for the connection preface); a
+		// request whose header block never ends is bounded by the idle
+		// timeout, since no request is in flight until the block ends.
+		c, err := tls.Dial("tcp", addr, &tls.Config{RootCAs: pki.caPool, NextProtos: []string{"h2"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		if p := c.ConnectionState().NegotiatedProtocol; p != "h2" {
+			t.Fatalf("negotiated %q, want h2", p)
+		}
+		start := time.Now()
+		frame := func(typ, flags byte, stream uint32, payload []byte) []byte {
+			n := len(payload)
+			return append([]byte{byte(n >> 16), byte(n >> 8), byte(n), typ, flags,
+				byte(stream >> 24), byte(stream >> 16), byte(stream >> 8), byte(stream)}, payload...)
+		}
+		var out []byte
+		out = append(out, "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"...)
+		out = append(out, frame(0x4, 0, 0, nil)...) // SETTINGS
+		// HEADERS of stream 1 (GET, https, /), without END_HEADERS: a
+		// CONTINUATION is due and never comes.
+		out = append(out, frame(0x1, 0, 1, []byte{0x82, 0x87, 0x84})...)
+		if _, err := c.Write(out); err != nil {
+			t.Fatal(err)
+		}
+		closedWithin(t, "a client that never ends an HTTP/2 header block", c, start)
 	})
 
 	t.Run("oversized headers", func(t *testing.T) {
