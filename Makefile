@@ -106,25 +106,7 @@ test-image: image
 # --- end of container image --------------------------------------------------
 
 # --- Kubernetes ----------------------------------------------------------------
-# kubernetes-rules writes examples/kubernetes/prometheus-rule.yaml: the groups
-# of examples/alerts.yml (from its `groups:` line on) in a PrometheusRule.
-# Run it whenever examples/alerts.yml changes; test-kubernetes fails while the
-# two differ.
-KUBERNETES_RULES := examples/kubernetes/prometheus-rule.yaml
-
-.PHONY: kubernetes-rules
-kubernetes-rules:
-	{ printf '%s\n' \
-		'# Generated from examples/alerts.yml by `make kubernetes-rules`; do not edit.' \
-		'apiVersion: monitoring.coreos.com/v1' \
-		'kind: PrometheusRule' \
-		'metadata:' \
-		'  name: statuspage-exporter' \
-		'  labels:' \
-		'    app.kubernetes.io/name: statuspage-exporter' \
-		'spec:'; \
-	  sed -n '/^groups:/,$$p' examples/alerts.yml | sed 's/^\(.\)/  \1/'; } > $(KUBERNETES_RULES).tmp
-	mv $(KUBERNETES_RULES).tmp $(KUBERNETES_RULES)
+# examples/kubernetes/prometheus-rule.yaml comes from the mixin: make mixin.
 
 # test-kubernetes renders examples/kubernetes with kustomize's library and
 # checks every object against the Kubernetes and Prometheus Operator API
@@ -135,6 +117,34 @@ kubernetes-rules:
 test-kubernetes:
 	cd e2e/kubernetes && $(GO) test -count=1 ./...
 # --- end of Kubernetes ---------------------------------------------------------
+
+# --- Mixin: alerts, recording rules and dashboard ---------------------------
+# statuspage-mixin/ is jsonnet, run by go-jsonnet (pinned in tools/go.mod).
+# `make mixin` writes the files of examples/ that come from it; `make
+# mixin-check` makes them afresh in .build/mixin and fails when the committed
+# ones differ or a jsonnet file is not formatted as jsonnetfmt would.
+JSONNET    := $(GO) tool -modfile=tools/go.mod jsonnet
+JSONNETFMT := $(GO) tool -modfile=tools/go.mod jsonnetfmt
+MIXIN_OUT  ?= examples
+MIXIN_SRC  := $(shell find statuspage-mixin -name '*.jsonnet' -o -name '*.libsonnet')
+
+.PHONY: mixin
+mixin:
+	$(JSONNET) -J statuspage-mixin -S -c -m $(MIXIN_OUT) statuspage-mixin/examples.jsonnet >/dev/null
+
+.PHONY: mixin-fmt
+mixin-fmt:
+	$(JSONNETFMT) -i $(MIXIN_SRC)
+
+.PHONY: mixin-check
+mixin-check:
+	rm -rf .build/mixin
+	$(MAKE) --no-print-directory mixin MIXIN_OUT=.build/mixin
+	@status=0; for f in $$(cd .build/mixin && find . -type f | sort); do \
+		diff -u "examples/$$f" ".build/mixin/$$f" || { echo "examples/$$f differs from the mixin: run make mixin"; status=1; }; \
+	done; exit $$status
+	$(JSONNETFMT) --test $(MIXIN_SRC) || { echo "jsonnet files need formatting: run make mixin-fmt"; exit 1; }
+# --- end of mixin --------------------------------------------------------------
 
 .PHONY: run
 run: build

@@ -8,14 +8,14 @@ import (
 	"testing"
 )
 
-// TestExampleAlertRules runs promtool on examples/alerts.yml and on its unit
-// tests, examples/alerts_test.yml.
-func TestExampleAlertRules(t *testing.T) {
+// TestExampleRules runs promtool on the example rule files, which the mixin
+// generates, and on their unit tests.
+func TestExampleRules(t *testing.T) {
 	t.Parallel()
 	promtool := tool(t, "promtool", "prometheus")
 	for _, args := range [][]string{
-		{"check", "rules", "alerts.yml"},
-		{"test", "rules", "alerts_test.yml"},
+		{"check", "rules", "alerts.yml", "recording_rules.yml"},
+		{"test", "rules", "alerts_test.yml", "recording_rules_test.yml"},
 	} {
 		cmd := exec.Command(promtool, args...)
 		cmd.Dir = root("examples")

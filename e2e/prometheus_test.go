@@ -132,15 +132,16 @@ func TestPrometheusE2E(t *testing.T) {
 		}
 	})
 
-	rules := promAlertRules(t)
+	allRules := promRules(t, example)
+	rules := promAlerts(t, allRules)
 	t.Run("alert expressions", func(t *testing.T) {
 		// What each alert expression must return for these fixtures,
 		// `for` aside: the label subsets of the series, all of them.
 		want := map[string][]map[string]string{
 			"StatuspageIncident": {{"page": "github", "incident_id": "expayinc0001"}},
 			"StatuspageComponentOutage": {
-				{"page": "github", "component_id": "expaycmp0001", "component": "Card Payments"},
-				{"page": "github", "component_id": "expaycmp0002", "component": "Payouts"},
+				{"page": "github", "component_id": "expaycmp0001"},
+				{"page": "github", "component_id": "expaycmp0002"},
 			},
 			"StatuspagePageUnreachable":      {{"page": "broken", "job": "statuspage"}},
 			"StatuspageDataStale":            nil,
@@ -163,7 +164,7 @@ func TestPrometheusE2E(t *testing.T) {
 	})
 
 	t.Run("rules loaded and evaluated", func(t *testing.T) {
-		api.waitRulesHealthy(t, len(rules))
+		api.waitRulesHealthy(t, len(allRules))
 		// Annotations come from queries in the templates; Prometheus expands
 		// them for pending alerts too.
 		api.waitAlert(t, map[string]string{"alertname": "StatuspageIncident", "page": "github", "incident_id": "expayinc0001"},
@@ -174,9 +175,29 @@ func TestPrometheusE2E(t *testing.T) {
 				"incident_link": "https://stspg.example/expay1",
 			})
 		api.waitAlert(t, map[string]string{"alertname": "StatuspageComponentOutage", "page": "github", "component_id": "expaycmp0002"},
-			map[string]string{"summary": "github: Payouts is in partial_outage"})
+			map[string]string{"summary": "github: Payouts is in partial_outage", "component": "Payouts"})
 		api.waitAlert(t, map[string]string{"alertname": "StatuspagePageUnreachable", "page": "broken"},
 			map[string]string{"summary": "broken: the status page cannot be fetched"})
+	})
+
+	t.Run("availability rules", func(t *testing.T) {
+		// github has components in outage all along, one degraded; a
+		// component of cloudflare is under planned maintenance; steady is
+		// all operational.
+		for _, c := range []struct{ expr, value string }{
+			{`statuspage_component:available{page="github",component_id="expaycmp0001"}`, "0"},
+			{`statuspage_component:available{page="github",component_id="expaycmp0003"}`, "1"},
+			{`statuspage_component:available{page="cloudflare",component_id="globexcmp002"}`, "1"},
+			{`statuspage_component:availability30d{page="github",component_id="expaycmp0002"}`, "0"},
+			{`statuspage_page:availability1d{page="github"}`, "0"},
+			{`statuspage_page:availability30d{page="cloudflare"}`, "1"},
+			{`statuspage_page:availability7d{page="steady"}`, "1"},
+		} {
+			got := api.waitQuery(t, c.expr)
+			if len(got) != 1 || got[0].Value[1] != c.value {
+				t.Errorf("%s = %v, want one series of value %s", c.expr, got, c.value)
+			}
+		}
 	})
 
 	t.Run("dashboard queries", func(t *testing.T) {
@@ -378,13 +399,11 @@ func promConfig(t *testing.T, dir string, cfg map[string]any, exporterAddr strin
 	global := promKey(t, "examples/prometheus.yml", cfg, "global")
 	global["scrape_interval"], global["evaluation_interval"] = "1s", "1s"
 
-	files, _ := cfg["rule_files"].([]any)
-	if len(files) != 1 {
-		t.Fatalf("examples/prometheus.yml names %d rule files, want 1 (alerts.yml)", len(files))
+	// The rule files keep their relative paths: Prometheus reads them
+	// beside its configuration, as it reads those beside the example.
+	for _, name := range promRuleFileNames(t, cfg) {
+		promCopyRules(t, root("examples", name), filepath.Join(dir, name))
 	}
-	rulesPath := filepath.Join(dir, filepath.Base(fmt.Sprint(files[0])))
-	systemdCopyFile(t, root("examples", "alerts.yml"), rulesPath, 0o644)
-	cfg["rule_files"] = []any{rulesPath}
 
 	for job, sc := range promScrapeConfigs(t, cfg) {
 		if sc["scheme"] != "https" {
@@ -693,36 +712,92 @@ func promMatch(t *testing.T, name string, got []promSample, want []map[string]st
 	}
 }
 
-// promAlertRules reads examples/alerts.yml: alert name → expression.
-func promAlertRules(t *testing.T) map[string]string {
+// promRule is one rule of the example rule files: an alert or a
+// recording rule.
+type promRule struct {
+	Alert  string `yaml:"alert"`
+	Record string `yaml:"record"`
+	Expr   string `yaml:"expr"`
+}
+
+// promRuleFileNames are the rule files examples/prometheus.yml names: paths
+// relative to it, of files that are there.
+func promRuleFileNames(t *testing.T, cfg map[string]any) []string {
 	t.Helper()
-	var file struct {
-		Groups []struct {
-			Rules []struct {
-				Alert string `yaml:"alert"`
-				Expr  string `yaml:"expr"`
-			} `yaml:"rules"`
-		} `yaml:"groups"`
+	files, _ := cfg["rule_files"].([]any)
+	var names []string
+	for _, f := range files {
+		name := fmt.Sprint(f)
+		if filepath.IsAbs(name) || !filepath.IsLocal(name) {
+			t.Errorf("examples/prometheus.yml: rule file %s: want a path to a file beside it", name)
+			continue
+		}
+		if _, err := os.Stat(root("examples", name)); err != nil {
+			t.Errorf("examples/prometheus.yml names a rule file that is not there: %v", err)
+			continue
+		}
+		names = append(names, name)
 	}
-	b, err := os.ReadFile(root("examples", "alerts.yml"))
-	if err != nil {
-		t.Fatal(err)
+	if len(names) == 0 {
+		t.Fatal("examples/prometheus.yml names no rule file")
 	}
-	if err := yaml.Unmarshal(b, &file); err != nil {
-		t.Fatal(err)
-	}
-	rules := map[string]string{}
-	for _, g := range file.Groups {
-		for _, r := range g.Rules {
-			if r.Alert != "" {
-				rules[r.Alert] = r.Expr
-			}
+	return names
+}
+
+// promRules reads the rules of the files examples/prometheus.yml names.
+func promRules(t *testing.T, cfg map[string]any) []promRule {
+	t.Helper()
+	var rules []promRule
+	for _, name := range promRuleFileNames(t, cfg) {
+		b, err := os.ReadFile(root("examples", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var file struct {
+			Groups []struct {
+				Rules []promRule `yaml:"rules"`
+			} `yaml:"groups"`
+		}
+		if err := yaml.Unmarshal(b, &file); err != nil {
+			t.Fatalf("examples/%s: %v", name, err)
+		}
+		for _, g := range file.Groups {
+			rules = append(rules, g.Rules...)
 		}
 	}
-	if len(rules) == 0 {
-		t.Fatal("examples/alerts.yml has no alerts")
-	}
 	return rules
+}
+
+// promAlerts returns the alerts among rules: name → expression.
+func promAlerts(t *testing.T, rules []promRule) map[string]string {
+	t.Helper()
+	alerts := map[string]string{}
+	for _, r := range rules {
+		if r.Alert != "" {
+			alerts[r.Alert] = r.Expr
+		}
+	}
+	if len(alerts) == 0 {
+		t.Fatal("the example rule files have no alerts")
+	}
+	return alerts
+}
+
+// promCopyRules copies a rule file, with each group that has an interval of
+// its own evaluated every second, like the others in this test.
+func promCopyRules(t *testing.T, from, to string) {
+	t.Helper()
+	v := promLoadYAML(t, from)
+	groups, _ := v["groups"].([]any)
+	for _, g := range groups {
+		if m, ok := g.(map[string]any); ok && m["interval"] != nil {
+			m["interval"] = "1s"
+		}
+	}
+	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	promWriteYAML(t, to, v)
 }
 
 // promCheckDashboard evaluates every query of the example dashboard, with
@@ -736,14 +811,11 @@ func promCheckDashboard(t *testing.T, api promAPI) {
 		t.Fatal(err)
 	}
 	var dash struct {
-		Inputs []struct {
-			Name     string `json:"name"`
-			Type     string `json:"type"`
-			PluginID string `json:"pluginId"`
-		} `json:"__inputs"`
+		Inputs     []json.RawMessage `json:"__inputs"`
 		Templating struct {
 			List []struct {
 				Name       string          `json:"name"`
+				Type       string          `json:"type"`
 				Datasource promDatasource  `json:"datasource"`
 				Query      json.RawMessage `json:"query"`
 				AllValue   string          `json:"allValue"`
@@ -754,21 +826,35 @@ func promCheckDashboard(t *testing.T, api promAPI) {
 	if err := json.Unmarshal(b, &dash); err != nil {
 		t.Fatalf("examples/grafana/statuspage.json: %v", err)
 	}
-	if len(dash.Inputs) != 1 || dash.Inputs[0].Name != "DS_PROMETHEUS" || dash.Inputs[0].PluginID != "prometheus" {
-		t.Errorf("__inputs = %+v, want one Prometheus data source DS_PROMETHEUS", dash.Inputs)
+	if len(dash.Inputs) != 0 {
+		t.Errorf("__inputs = %s: the data source is the dashboard's variable, not an import input", dash.Inputs)
 	}
 
+	// Variables in order: a later one may use an earlier one (page is
+	// chained to job), set to All.
 	vars := map[string]string{"$__rate_interval": "1m"}
+	substitute := func(expr string) string {
+		for k, v := range vars {
+			expr = strings.ReplaceAll(expr, k, v)
+		}
+		return expr
+	}
+	datasource := false
 	for _, v := range dash.Templating.List {
+		if v.Type == "datasource" {
+			var q string
+			datasource = v.Name == "datasource" && json.Unmarshal(v.Query, &q) == nil && q == "prometheus"
+			continue
+		}
 		var q struct {
 			Query string `json:"query"`
 		}
 		if err := json.Unmarshal(v.Query, &q); err != nil {
 			t.Fatalf("variable %s: query: %v", v.Name, err)
 		}
-		metric, label, ok := promLabelValues(q.Query)
-		if !ok || v.Datasource.UID != "${DS_PROMETHEUS}" {
-			t.Errorf("variable %s: query %q on %q, want label_values(metric, label) on ${DS_PROMETHEUS}", v.Name, q.Query, v.Datasource.UID)
+		metric, label, ok := promLabelValues(substitute(q.Query))
+		if !ok || v.Datasource.UID != "${datasource}" || strings.Contains(metric, "$") {
+			t.Errorf("variable %s: query %q on %q, want label_values(metric, label) of earlier variables on ${datasource}", v.Name, q.Query, v.Datasource.UID)
 			continue
 		}
 		var values []string
@@ -784,6 +870,14 @@ func promCheckDashboard(t *testing.T, api promAPI) {
 		}
 		vars["$"+v.Name] = v.AllValue
 	}
+	if !datasource {
+		t.Error("the dashboard has no variable datasource of type datasource for Prometheus")
+	}
+	for _, want := range []string{"$job", "$page"} {
+		if _, ok := vars[want]; !ok {
+			t.Errorf("the dashboard has no variable %s", want)
+		}
+	}
 
 	ids := map[int]bool{}
 	queries := 0
@@ -795,18 +889,15 @@ func promCheckDashboard(t *testing.T, api promAPI) {
 		if p.Type == "row" {
 			continue
 		}
-		if p.Datasource.UID != "${DS_PROMETHEUS}" {
-			t.Errorf("panel %q: data source %q, want ${DS_PROMETHEUS}", p.Title, p.Datasource.UID)
+		if p.Datasource.UID != "${datasource}" {
+			t.Errorf("panel %q: data source %q, want ${datasource}", p.Title, p.Datasource.UID)
 		}
 		if len(p.Targets) == 0 {
 			t.Errorf("panel %q has no query", p.Title)
 		}
 		for _, tg := range p.Targets {
 			queries++
-			expr := tg.Expr
-			for k, v := range vars {
-				expr = strings.ReplaceAll(expr, k, v)
-			}
+			expr := substitute(tg.Expr)
 			if strings.Contains(expr, "$") {
 				t.Errorf("panel %q: a variable is left in %s", p.Title, expr)
 				continue
@@ -858,8 +949,11 @@ func promLabelValues(q string) (metric, label string, ok bool) {
 	if !ok {
 		return "", "", false
 	}
-	metric, label, ok = strings.Cut(inner, ",")
-	return strings.TrimSpace(metric), strings.TrimSpace(label), ok
+	i := strings.LastIndex(inner, ",")
+	if i < 0 {
+		return "", "", false
+	}
+	return strings.TrimSpace(inner[:i]), strings.TrimSpace(inner[i+1:]), true
 }
 
 // promCheckSecurity: only a client that trusts the certificate and has the

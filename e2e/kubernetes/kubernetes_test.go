@@ -213,23 +213,28 @@ func TestKustomization(t *testing.T) {
 	})
 
 	t.Run("PrometheusRule", func(t *testing.T) {
-		var alerts monitoringv1.PrometheusRuleSpec
-		b, err := os.ReadFile(root("examples", "alerts.yml"))
-		if err != nil {
-			t.Fatal(err)
+		// The mixin generates it from the groups of the two rule files.
+		var want []monitoringv1.RuleGroup
+		for _, file := range []string{"alerts.yml", "recording_rules.yml"} {
+			var rules monitoringv1.PrometheusRuleSpec
+			b, err := os.ReadFile(root("examples", file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			j, err := yaml.YAMLToJSONStrict(b)
+			if err != nil {
+				t.Fatalf("examples/%s: %v", file, err)
+			}
+			decodeStrict(t, "examples/"+file, j, &rules)
+			if len(rules.Groups) == 0 {
+				t.Fatalf("examples/%s has no groups", file)
+			}
+			want = append(want, rules.Groups...)
 		}
-		j, err := yaml.YAMLToJSONStrict(b)
-		if err != nil {
-			t.Fatalf("examples/alerts.yml: %v", err)
-		}
-		decodeStrict(t, "examples/alerts.yml", j, &alerts)
-		if len(alerts.Groups) == 0 {
-			t.Fatal("examples/alerts.yml has no groups")
-		}
-		if !reflect.DeepEqual(o.rule.Spec.Groups, alerts.Groups) {
+		if !reflect.DeepEqual(o.rule.Spec.Groups, want) {
 			got, _ := json.MarshalIndent(o.rule.Spec.Groups, "", "  ")
-			want, _ := json.MarshalIndent(alerts.Groups, "", "  ")
-			t.Errorf("the PrometheusRule's groups differ from examples/alerts.yml's: run make kubernetes-rules\ngot:\n%s\nwant:\n%s", got, want)
+			wantJSON, _ := json.MarshalIndent(want, "", "  ")
+			t.Errorf("the PrometheusRule's groups differ from those of examples/alerts.yml and recording_rules.yml: run make mixin\ngot:\n%s\nwant:\n%s", got, wantJSON)
 		}
 	})
 }
