@@ -144,6 +144,8 @@ mixin-check:
 		diff -u "examples/$$f" ".build/mixin/$$f" || { echo "examples/$$f differs from the mixin: run make mixin"; status=1; }; \
 	done; exit $$status
 	$(JSONNETFMT) --test $(MIXIN_SRC) || { echo "jsonnet files need formatting: run make mixin-fmt"; exit 1; }
+	@# The mixin's usual outputs, for those who vendor it, evaluate too.
+	$(JSONNET) -J statuspage-mixin -e '[import "alerts.jsonnet", import "rules.jsonnet", import "dashboards.jsonnet"]' >/dev/null
 # --- end of mixin --------------------------------------------------------------
 
 .PHONY: run
