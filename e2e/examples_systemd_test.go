@@ -122,6 +122,28 @@ func TestSystemdUnits(t *testing.T) {
 		}
 		systemdCheckFlags(t, bin, "the environment file", strings.Fields(args))
 	})
+
+	t.Run("starts without TLS", func(t *testing.T) {
+		// The unit's flags as shipped, with a configuration of this test's,
+		// serve plain HTTP: TLS is an opt-in of the environment file.
+		env := systemdParseEnv(t, filepath.Join(src, "statuspage_exporter.default"))
+		var flags []string
+		for _, a := range append(strings.Fields(unit["ExecStart"][0])[1:], strings.Fields(env["STATUSPAGE_EXPORTER_ARGS"])...) {
+			switch {
+			case strings.HasPrefix(a, "$"), strings.HasPrefix(a, "--config.file="):
+			case strings.HasPrefix(a, "--web.config.file"):
+				t.Errorf("the service as shipped turns TLS on with %s: a plain install must start without it", a)
+			default:
+				flags = append(flags, a)
+			}
+		}
+		upstream := newUpstream(t, nil)
+		upstream.handle("steady", serveJSON(fixture(t, "all_operational.json")))
+		cfg := filepath.Join(t.TempDir(), "statuspage_exporter.yml")
+		writeFile(t, cfg, pagesConfig(upstream, "steady"))
+		p := start(t, cfg, startOptions{bin: bin, args: flags})
+		p.waitMetrics(t, `statuspage_up{page="steady"} 1`)
+	})
 }
 
 // systemdCheckFlags runs the binary with the flags a unit passes ($VARIABLES

@@ -23,6 +23,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -42,20 +43,37 @@ const promWait = 60 * time.Second
 // holds; the file says so.
 const promExamplePassword = "change-me"
 
+// TestPrometheusE2E runs each example configuration of Prometheus against
+// the exporter: prometheus.yml, the quick start over plain HTTP, and
+// prometheus-tls.yml, over TLS with basic auth to the exporter with
+// web-config.yml.
 func TestPrometheusE2E(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and runs Prometheus; skipped with -short")
 	}
+	for _, file := range []string{"prometheus.yml", "prometheus-tls.yml"} {
+		t.Run(file, func(t *testing.T) { promE2E(t, file) })
+	}
+}
+
+// promTLS is what a scrape over TLS needs: the certificates, and the
+// password of the example's user.
+type promTLS struct {
+	pki            *pki
+	user, password string
+}
+
+func promE2E(t *testing.T, file string) {
 	promBin := tool(t, "prometheus", "prometheus")
 	promtool := tool(t, "promtool", "prometheus")
 	bin := binary(t)
 	dir := t.TempDir()
 
-	pki := newPKI(t)
-	example := promLoadYAML(t, root("examples", "prometheus.yml"))
-	user := promExampleUser(t, example)
-	password := promRandom(t)
-	webConfig := promWebConfig(t, dir, pki, user, password)
+	example := promLoadYAML(t, root("examples", file))
+	var sec *promTLS
+	if file == "prometheus-tls.yml" {
+		sec = &promTLS{pki: newPKI(t), user: promExampleUser(t, example), password: promRandom(t)}
+	}
 
 	// The pages: the probe job's targets from the example, plus two that
 	// only the /metrics job scrapes.
@@ -81,10 +99,16 @@ func TestPrometheusE2E(t *testing.T) {
 	cfgPath := filepath.Join(dir, "statuspage_exporter.yml")
 	writeFile(t, cfgPath, exporterConfig)
 
-	exp := promStartExporter(t, bin, cfgPath, webConfig, pki, user, password)
-	promCfg := promConfig(t, dir, example, exp.addr, pki, password)
+	var exp *proc
+	if sec != nil {
+		webConfig := promWebConfig(t, dir, sec.pki, sec.user, sec.password)
+		exp = promStartExporter(t, bin, cfgPath, webConfig, sec.pki, sec.user, sec.password)
+	} else {
+		exp = start(t, cfgPath, startOptions{bin: bin})
+	}
+	promCfg := promConfig(t, dir, file, example, exp.addr, sec)
 	if out, err := exec.Command(promtool, "check", "config", promCfg).CombinedOutput(); err != nil {
-		t.Fatalf("promtool check config on the configuration made from examples/prometheus.yml: %v\n%s", err, out)
+		t.Fatalf("promtool check config on the configuration made from examples/%s: %v\n%s", file, err, out)
 	}
 	api := promStart(t, promBin, dir, promCfg)
 	api.waitTargets(t, 1+len(probePages))
@@ -129,6 +153,29 @@ func TestPrometheusE2E(t *testing.T) {
 		}
 		if got := api.mustQuery(t, `statuspage_exporter_build_info{job="statuspage"}`); len(got) != 1 {
 			t.Errorf("statuspage_exporter_build_info from the /metrics job: %v", got)
+		}
+		// Every page series, of every family, comes through one job.
+		both := `group by (__name__, page) ({job="statuspage_probe",page!=""})
+			and on (__name__, page) group by (__name__, page) ({job="statuspage",page!=""})`
+		if dup := api.mustQuery(t, both); len(dup) > 0 {
+			t.Errorf("page series through both jobs: %v", dup)
+		}
+	})
+
+	t.Run("relabeling keeps the exporter's own series", func(t *testing.T) {
+		// The /metrics job drops page series only: its request counter for
+		// the probed pages stays.
+		probed := `{job="statuspage",page=~"` + strings.Join(probePages, "|") + `"}`
+		kept := api.mustQuery(t, `group by (__name__) (`+probed+`)`)
+		var names []string
+		for _, s := range kept {
+			names = append(names, s.Metric["__name__"])
+			if !strings.HasPrefix(s.Metric["__name__"], "statuspage_exporter_") {
+				t.Errorf("the /metrics job keeps page series %s of probed pages", s.Metric["__name__"])
+			}
+		}
+		if !slices.Contains(names, "statuspage_exporter_upstream_requests_total") {
+			t.Errorf("the /metrics job keeps %v of the probed pages, want statuspage_exporter_upstream_requests_total among them", names)
 		}
 	})
 
@@ -204,9 +251,11 @@ func TestPrometheusE2E(t *testing.T) {
 		promCheckDashboard(t, api)
 	})
 
-	t.Run("scrape security", func(t *testing.T) {
-		promCheckSecurity(t, exp, pki, user, password)
-	})
+	if sec != nil {
+		t.Run("scrape security", func(t *testing.T) {
+			promCheckSecurity(t, exp, sec.pki, sec.user, sec.password)
+		})
+	}
 
 	t.Run("promtool check metrics", func(t *testing.T) {
 		for _, path := range []string{"/metrics", "/probe?target=github"} {
@@ -387,16 +436,14 @@ func promWebConfig(t *testing.T, dir string, pki *pki, user, password string) st
 	return path
 }
 
-// promConfig writes examples/prometheus.yml pointed at the exporter, with
-// this test's credentials and a one-second rhythm; everything else (jobs,
-// relabeling, TLS and auth settings) stays as the example has it.
-func promConfig(t *testing.T, dir string, cfg map[string]any, exporterAddr string, pki *pki, password string) string {
+// promConfig writes the example configuration pointed at the exporter, with
+// a one-second rhythm and, over TLS, this test's certificate and password;
+// everything else (jobs, relabeling, TLS and auth settings) stays as the
+// example has it.
+func promConfig(t *testing.T, dir, file string, cfg map[string]any, exporterAddr string, sec *promTLS) string {
 	t.Helper()
-	passwordFile := filepath.Join(dir, "password")
-	if err := os.WriteFile(passwordFile, []byte(password), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	global := promKey(t, "examples/prometheus.yml", cfg, "global")
+	where := "examples/" + file
+	global := promKey(t, where, cfg, "global")
 	global["scrape_interval"], global["evaluation_interval"] = "1s", "1s"
 
 	// The rule files keep their relative paths: Prometheus reads them
@@ -406,19 +453,15 @@ func promConfig(t *testing.T, dir string, cfg map[string]any, exporterAddr strin
 	}
 
 	for job, sc := range promScrapeConfigs(t, cfg) {
-		if sc["scheme"] != "https" {
-			t.Errorf("job %s: scheme %v, want https", job, sc["scheme"])
+		if sec != nil {
+			promConfigTLS(t, dir, job, sc, sec)
+		} else {
+			for _, k := range []string{"scheme", "basic_auth", "tls_config"} {
+				if sc[k] != nil {
+					t.Errorf("%s, job %s: %s is set; the quick start scrapes plain HTTP", where, job, k)
+				}
+			}
 		}
-		ba := promKey(t, "job "+job, sc, "basic_auth")
-		if _, ok := ba["password_file"]; !ok {
-			t.Errorf("job %s: basic_auth has no password_file", job)
-		}
-		ba["password_file"] = passwordFile
-		tc := promKey(t, "job "+job, sc, "tls_config")
-		if _, ok := tc["ca_file"]; !ok {
-			t.Errorf("job %s: tls_config has no ca_file", job)
-		}
-		tc["ca_file"] = pki.caFile
 		sc["scrape_interval"], sc["scrape_timeout"] = "1s", "1s"
 		if job == "statuspage_probe" {
 			promPointProbe(t, sc, exporterAddr)
@@ -429,6 +472,29 @@ func promConfig(t *testing.T, dir string, cfg map[string]any, exporterAddr strin
 	path := filepath.Join(dir, "prometheus.yml")
 	promWriteYAML(t, path, cfg)
 	return path
+}
+
+// promConfigTLS checks a job's TLS and basic auth settings and points them
+// at this test's certificate and password.
+func promConfigTLS(t *testing.T, dir, job string, sc map[string]any, sec *promTLS) {
+	t.Helper()
+	passwordFile := filepath.Join(dir, "password")
+	if err := os.WriteFile(passwordFile, []byte(sec.password), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if sc["scheme"] != "https" {
+		t.Errorf("job %s: scheme %v, want https", job, sc["scheme"])
+	}
+	ba := promKey(t, "job "+job, sc, "basic_auth")
+	if _, ok := ba["password_file"]; !ok {
+		t.Errorf("job %s: basic_auth has no password_file", job)
+	}
+	ba["password_file"] = passwordFile
+	tc := promKey(t, "job "+job, sc, "tls_config")
+	if _, ok := tc["ca_file"]; !ok {
+		t.Errorf("job %s: tls_config has no ca_file", job)
+	}
+	tc["ca_file"] = sec.pki.caFile
 }
 
 // promPointProbe points the probe job's __address__ rewrite at the exporter.
@@ -1001,5 +1067,32 @@ func promCheckSecurity(t *testing.T, exp *proc, pki *pki, user, password string)
 	code, body, err = get(exp.client, exp.url+"/metrics")
 	if err != nil || code != http.StatusOK || !strings.Contains(body, "statuspage_up") {
 		t.Errorf("with TLS and the password: %d, %v; want 200 and metrics", code, err)
+	}
+}
+
+// TestPrometheusExamplesAgree: prometheus-tls.yml is prometheus.yml over
+// TLS. Without the TLS and auth settings and the exporter's address, their
+// rule files and jobs are the same.
+func TestPrometheusExamplesAgree(t *testing.T) {
+	t.Parallel()
+	strip := func(file string) map[string]any {
+		cfg := promLoadYAML(t, root("examples", file))
+		for _, sc := range promScrapeConfigs(t, cfg) {
+			for _, k := range []string{"scheme", "basic_auth", "tls_config"} {
+				delete(sc, k)
+			}
+			if sc["job_name"] == "statuspage_probe" {
+				promPointProbe(t, sc, "exporter")
+			} else {
+				sc["static_configs"] = nil
+			}
+		}
+		return cfg
+	}
+	plain, tls := strip("prometheus.yml"), strip("prometheus-tls.yml")
+	if !reflect.DeepEqual(plain, tls) {
+		a, _ := yaml.Marshal(plain)
+		b, _ := yaml.Marshal(tls)
+		t.Errorf("examples/prometheus.yml and prometheus-tls.yml differ beyond TLS:\n%s\n---\n%s", a, b)
 	}
 }
