@@ -10,6 +10,7 @@ package e2e
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/tls"
@@ -24,6 +25,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -249,6 +251,20 @@ func promE2E(t *testing.T, file string) {
 
 	t.Run("dashboard queries", func(t *testing.T) {
 		promCheckDashboard(t, api)
+	})
+
+	t.Run("README PromQL", func(t *testing.T) {
+		// Each expression evaluates, and gives data unless it is about
+		// another exporter's metrics.
+		exprs := promREADMEExprs(t, root("README.md"))
+		for _, expr := range exprs {
+			if strings.Contains(expr, "node_textfile_") {
+				api.mustQuery(t, expr)
+				continue
+			}
+			api.waitQuery(t, expr)
+		}
+		t.Logf("%d PromQL expressions of README.md evaluated", len(exprs))
 	})
 
 	if sec != nil {
@@ -1095,4 +1111,52 @@ func TestPrometheusExamplesAgree(t *testing.T) {
 		b, _ := yaml.Marshal(tls)
 		t.Errorf("examples/prometheus.yml and prometheus-tls.yml differ beyond TLS:\n%s\n---\n%s", a, b)
 	}
+}
+
+// promInlinePromQL is what PromQL looks like in a code span: a selector, or
+// an operator, aggregation or function.
+var promInlinePromQL = regexp.MustCompile(`^[a-zA-Z_:][a-zA-Z0-9_:]*\{[^}]*\}$|==|!=|\b(by|on|without|ignoring) \(|\b(time|rate|increase|[a-z]+_over_time)\(|\[[0-9]+[smhdw]\]`)
+
+// promREADMEExprs returns the PromQL expressions of a Markdown file: those
+// of its promql code blocks, separated by blank or comment lines. PromQL in
+// an inline code span fails the test, as no test would evaluate it.
+func promREADMEExprs(t *testing.T, path string) []string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var exprs, cur []string
+	flush := func() {
+		if len(cur) > 0 {
+			exprs = append(exprs, strings.Join(cur, "\n"))
+			cur = nil
+		}
+	}
+	fence := "" // the fence's language while in a code block
+	span := regexp.MustCompile("`([^`]+)`")
+	for i, line := range strings.Split(string(b), "\n") {
+		trimmed := strings.TrimSpace(line)
+		switch {
+		case strings.HasPrefix(trimmed, "```") && fence == "":
+			fence = cmp.Or(strings.TrimPrefix(trimmed, "```"), "text")
+		case strings.HasPrefix(trimmed, "```"):
+			flush()
+			fence = ""
+		case fence == "promql" && (trimmed == "" || strings.HasPrefix(trimmed, "#")):
+			flush()
+		case fence == "promql":
+			cur = append(cur, line)
+		case fence == "":
+			for _, m := range span.FindAllStringSubmatch(line, -1) {
+				if promInlinePromQL.MatchString(m[1]) {
+					t.Errorf("%s:%d: PromQL in an inline code span, %s: put it in a promql block, where a test evaluates it", path, i+1, m[0])
+				}
+			}
+		}
+	}
+	if len(exprs) == 0 {
+		t.Fatalf("%s has no promql block", path)
+	}
+	return exprs
 }
