@@ -10,7 +10,6 @@ package e2e
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/tls"
@@ -406,8 +405,13 @@ func promExampleUser(t *testing.T, cfg map[string]any) string {
 
 func promProbeTargets(t *testing.T, cfg map[string]any) []string {
 	t.Helper()
+	return promJobTargets(t, promScrapeConfigs(t, cfg)["statuspage_probe"])
+}
+
+// promJobTargets returns the targets of a scrape config's static_configs.
+func promJobTargets(t *testing.T, sc map[string]any) []string {
+	t.Helper()
 	var pages []string
-	sc := promScrapeConfigs(t, cfg)["statuspage_probe"]
 	statics, _ := sc["static_configs"].([]any)
 	for _, s := range statics {
 		m, _ := s.(map[string]any)
@@ -417,7 +421,7 @@ func promProbeTargets(t *testing.T, cfg map[string]any) []string {
 		}
 	}
 	if len(pages) == 0 {
-		t.Fatal("the statuspage_probe job has no targets")
+		t.Fatalf("the %v job has no targets", sc["job_name"])
 	}
 	return pages
 }
@@ -678,31 +682,43 @@ func (a promAPI) queryRange(expr string) (int, error) {
 	return len(data.Result), err
 }
 
-// waitTargets waits until n targets are active and all of them up.
-func (a promAPI) waitTargets(t *testing.T, n int) {
+// promTarget is an active scrape target.
+type promTarget struct {
+	Labels    map[string]string `json:"labels"`
+	ScrapeURL string            `json:"scrapeUrl"`
+	Health    string            `json:"health"`
+	LastError string            `json:"lastError"`
+}
+
+func (a promAPI) targets() ([]promTarget, error) {
+	var data struct {
+		ActiveTargets []promTarget `json:"activeTargets"`
+	}
+	err := a.promGet("/api/v1/targets", url.Values{"state": {"active"}}, &data)
+	return data.ActiveTargets, err
+}
+
+// waitTargets waits until n targets are active and all of them up, and
+// returns them.
+func (a promAPI) waitTargets(t *testing.T, n int) []promTarget {
 	t.Helper()
+	var targets []promTarget
 	eventually(t, promWait, fmt.Sprintf("%d targets up", n), func() (bool, string) {
-		var data struct {
-			ActiveTargets []struct {
-				Labels    map[string]string `json:"labels"`
-				ScrapeURL string            `json:"scrapeUrl"`
-				Health    string            `json:"health"`
-				LastError string            `json:"lastError"`
-			} `json:"activeTargets"`
-		}
-		if err := a.promGet("/api/v1/targets", url.Values{"state": {"active"}}, &data); err != nil {
+		var err error
+		if targets, err = a.targets(); err != nil {
 			return false, err.Error()
 		}
 		var seen []string
 		up := 0
-		for _, tg := range data.ActiveTargets {
+		for _, tg := range targets {
 			seen = append(seen, fmt.Sprintf("%s %s %s %q", tg.Labels["job"], tg.ScrapeURL, tg.Health, tg.LastError))
 			if tg.Health == "up" {
 				up++
 			}
 		}
-		return len(data.ActiveTargets) == n && up == n, strings.Join(seen, "; ")
+		return len(targets) == n && up == n, strings.Join(seen, "; ")
 	})
+	return targets
 }
 
 // waitRulesHealthy waits until n rules have been evaluated without error.
@@ -1117,41 +1133,77 @@ func TestPrometheusExamplesAgree(t *testing.T) {
 // an operator, aggregation or function.
 var promInlinePromQL = regexp.MustCompile(`^[a-zA-Z_:][a-zA-Z0-9_:]*\{[^}]*\}$|==|!=|\b(by|on|without|ignoring) \(|\b(time|rate|increase|[a-z]+_over_time)\(|\[[0-9]+[smhdw]\]`)
 
-// promREADMEExprs returns the PromQL expressions of a Markdown file: those
-// of its promql code blocks, separated by blank or comment lines. PromQL in
-// an inline code span fails the test, as no test would evaluate it.
-func promREADMEExprs(t *testing.T, path string) []string {
+// mdBlock is a fenced code block of a Markdown file.
+type mdBlock struct {
+	lang    string // after the opening fence
+	section string // the heading it is under, without the #s
+	line    int    // of its first line of code
+	indent  string // of the fence, taken off each line
+	text    string
+}
+
+// mdParse returns the fenced code blocks of a Markdown file, and calls
+// inline for each code span outside them with its line number.
+func mdParse(t *testing.T, path string, inline func(line int, span string)) []mdBlock {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var exprs, cur []string
-	flush := func() {
-		if len(cur) > 0 {
-			exprs = append(exprs, strings.Join(cur, "\n"))
-			cur = nil
-		}
-	}
-	fence := "" // the fence's language while in a code block
-	span := regexp.MustCompile("`([^`]+)`")
+	var blocks []mdBlock
+	var cur *mdBlock
+	section := ""
+	spans := regexp.MustCompile("`([^`]+)`")
 	for i, line := range strings.Split(string(b), "\n") {
 		trimmed := strings.TrimSpace(line)
 		switch {
-		case strings.HasPrefix(trimmed, "```") && fence == "":
-			fence = cmp.Or(strings.TrimPrefix(trimmed, "```"), "text")
+		case strings.HasPrefix(trimmed, "```") && cur == nil:
+			indent := line[:len(line)-len(strings.TrimLeft(line, " "))]
+			cur = &mdBlock{lang: strings.TrimPrefix(trimmed, "```"), section: section, line: i + 2, indent: indent}
 		case strings.HasPrefix(trimmed, "```"):
-			flush()
-			fence = ""
-		case fence == "promql" && (trimmed == "" || strings.HasPrefix(trimmed, "#")):
-			flush()
-		case fence == "promql":
-			cur = append(cur, line)
-		case fence == "":
-			for _, m := range span.FindAllStringSubmatch(line, -1) {
-				if promInlinePromQL.MatchString(m[1]) {
-					t.Errorf("%s:%d: PromQL in an inline code span, %s: put it in a promql block, where a test evaluates it", path, i+1, m[0])
-				}
+			blocks = append(blocks, *cur)
+			cur = nil
+		case cur != nil:
+			// A block in a list item is indented with its fence.
+			cur.text += strings.TrimPrefix(line, cur.indent) + "\n"
+		case strings.HasPrefix(line, "#"):
+			section = strings.TrimSpace(strings.TrimLeft(line, "#"))
+		case inline != nil:
+			for _, m := range spans.FindAllStringSubmatch(line, -1) {
+				inline(i+1, m[1])
+			}
+		}
+	}
+	if cur != nil {
+		t.Fatalf("%s: the code block of line %d is not closed", path, cur.line-1)
+	}
+	return blocks
+}
+
+// promREADMEExprs returns the PromQL expressions of a Markdown file: those
+// of its promql code blocks, separated by blank or comment lines. PromQL in
+// an inline code span fails the test, as no test would evaluate it.
+func promREADMEExprs(t *testing.T, path string) []string {
+	t.Helper()
+	blocks := mdParse(t, path, func(line int, span string) {
+		if promInlinePromQL.MatchString(span) {
+			t.Errorf("%s:%d: PromQL in an inline code span, `%s`: put it in a promql block, where a test evaluates it", path, line, span)
+		}
+	})
+	var exprs []string
+	for _, b := range blocks {
+		if b.lang != "promql" {
+			continue
+		}
+		var cur []string
+		for _, line := range strings.Split(b.text, "\n") {
+			if trimmed := strings.TrimSpace(line); trimmed != "" && !strings.HasPrefix(trimmed, "#") {
+				cur = append(cur, line)
+				continue
+			}
+			if len(cur) > 0 {
+				exprs = append(exprs, strings.Join(cur, "\n"))
+				cur = nil
 			}
 		}
 	}
