@@ -4,12 +4,15 @@ package e2e
 
 import (
 	"os/exec"
+	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
 
 // TestExampleRules runs promtool on the example rule files, which the mixin
-// generates, and on their unit tests.
+// generates, and on their unit tests; and checks that the PrometheusRule of
+// examples/kubernetes holds the same groups.
 func TestExampleRules(t *testing.T) {
 	t.Parallel()
 	promtool := tool(t, "promtool", "prometheus")
@@ -24,4 +27,27 @@ func TestExampleRules(t *testing.T) {
 			t.Errorf("promtool %s: %v\n%s", strings.Join(args, " "), err, out)
 		}
 	}
+
+	t.Run("PrometheusRule", func(t *testing.T) {
+		obj := promLoadYAML(t, root("examples", "kubernetes", "prometheus-rule.yaml"))
+		meta, _ := obj["metadata"].(map[string]any)
+		if obj["apiVersion"] != "monitoring.coreos.com/v1" || obj["kind"] != "PrometheusRule" || meta["name"] != "statuspage-exporter" {
+			t.Errorf("examples/kubernetes/prometheus-rule.yaml: %v %v %v, want the PrometheusRule statuspage-exporter of monitoring.coreos.com/v1",
+				obj["apiVersion"], obj["kind"], meta["name"])
+		}
+		spec := promKey(t, "examples/kubernetes/prometheus-rule.yaml", obj, "spec")
+		var want []any
+		for _, file := range []string{"alerts.yml", "recording_rules.yml"} {
+			groups, _ := promLoadYAML(t, root("examples", file))["groups"].([]any)
+			want = append(want, groups...)
+		}
+		if !reflect.DeepEqual(spec["groups"], want) {
+			t.Errorf("the PrometheusRule's groups are not those of alerts.yml and recording_rules.yml")
+		}
+		path := filepath.Join(t.TempDir(), "rules.yml")
+		promWriteYAML(t, path, spec)
+		if out, err := exec.Command(promtool, "check", "rules", path).CombinedOutput(); err != nil {
+			t.Errorf("promtool check rules on the PrometheusRule's spec: %v\n%s", err, out)
+		}
+	})
 }
