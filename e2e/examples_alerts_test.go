@@ -28,6 +28,29 @@ func TestExampleRules(t *testing.T) {
 		}
 	}
 
+	t.Run("README shows the outage alert as generated", func(t *testing.T) {
+		// Comments and spacing aside.
+		norm := func(expr string) string {
+			var b strings.Builder
+			for _, l := range strings.Split(expr, "\n") {
+				if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+					b.WriteString(strings.Join(strings.Fields(l), " ") + " ")
+				}
+			}
+			return b.String()
+		}
+		alerts := promAlerts(t, promRules(t, map[string]any{"rule_files": []any{"alerts.yml"}}))
+		shown := ""
+		for _, b := range mdParse(t, root("README.md"), nil) {
+			if b.section == "Alerts" && b.lang == "promql" {
+				shown = b.text
+			}
+		}
+		if norm(shown) != norm(alerts["StatuspageComponentOutage"]) {
+			t.Errorf("README.md, Alerts, shows\n%s\nbut examples/alerts.yml has\n%s", shown, alerts["StatuspageComponentOutage"])
+		}
+	})
+
 	t.Run("PrometheusRule", func(t *testing.T) {
 		obj := promLoadYAML(t, root("examples", "kubernetes", "prometheus-rule.yaml"))
 		meta, _ := obj["metadata"].(map[string]any)
