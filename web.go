@@ -137,7 +137,7 @@ func (e *exporter) serveTargets(w http.ResponseWriter, r *http.Request, targets 
 	writeExposition(w, r, x, others, e.logger)
 }
 
-var gzipWriters = sync.Pool{New: func() any { return gzip.NewWriter(nil) }}
+var gzipWriters = sync.Pool{New: func() any { w, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed); return w }}
 
 // writeExposition answers r with x and others in the format r asks for
 // (delimited protobuf or text), gzipped when r accepts it.
