@@ -97,11 +97,21 @@ type health struct {
 
 func newHealth(targets []*statuspage.Target, results []statuspage.Result[*Prepared]) *health {
 	// The page label is the only one: value i is page i's name.
-	tab := &table{values: make([]string, len(targets)), labels: make([]uint32, len(targets))}
+	tab := &table{values: make([]string, len(targets))}
+	if len(targets) > 1<<16 {
+		tab.wide = make([]uint32, len(targets))
+	} else {
+		tab.labels = make([]uint16, len(targets))
+	}
 	h := &health{series: make([]series, 0, 3*len(targets)), ends: make([]int, len(targets))}
 	for i, t := range targets {
 		r := &results[i]
-		tab.values[i], tab.labels[i] = t.Name, uint32(i)
+		tab.values[i] = t.Name
+		if tab.wide != nil {
+			tab.wide[i] = uint32(i)
+		} else {
+			tab.labels[i] = uint16(i)
+		}
 		add := func(f *family, v float64) {
 			h.series = append(h.series, series{fam: f, tab: tab, start: uint32(i), pos: uint32(len(h.series)), value: v})
 		}

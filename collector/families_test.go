@@ -99,3 +99,25 @@ func TestDrainKeepsRuns(t *testing.T) {
 		t.Errorf("%d series drained, want %d", n, total)
 	}
 }
+
+// TestWideTable: a page with more than 65,536 distinct label values keeps
+// four bytes per value number, and reads every value back.
+func TestWideTable(t *testing.T) {
+	t.Parallel()
+	b := newBuilder("acme", 1)
+	const n = 1<<16 + 10 // with "acme", n+1 distinct values
+	for i := range n {
+		if err := b.add(incidentStartedFamily, float64(i), fmt.Sprint("inc", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ss := b.finish()
+	if ss[0].tab.wide == nil || ss[0].tab.labels != nil {
+		t.Fatal("a table of more than 65,536 values is not wide")
+	}
+	for _, i := range []int{0, 1 << 15, 1 << 16, n - 1} {
+		if got, want := ss[i].labelValue(0), fmt.Sprint("inc", i); got != want || ss[i].labelValue(1) != "acme" {
+			t.Errorf("series %d: incident_id %q, page %q; want %q, acme", i, got, ss[i].labelValue(1), want)
+		}
+	}
+}

@@ -14,7 +14,11 @@ import (
 // four bytes per series.
 type table struct {
 	values []string
-	labels []uint32
+	// labels holds the value numbers as two bytes each when the page has
+	// at most 65,536 distinct values, as every real page does; wide holds
+	// them as four bytes otherwise.
+	labels []uint16
+	wide   []uint32
 	// series are the series that use the table, s.pos being the index of s.
 	series []series
 }
@@ -31,7 +35,11 @@ type series struct {
 
 // labelValue returns the value of the i-th label in name order.
 func (s *series) labelValue(i int) string {
-	return s.tab.values[s.tab.labels[int(s.start)+i]]
+	j := int(s.start) + i
+	if s.tab.wide != nil {
+		return s.tab.values[s.tab.wide[j]]
+	}
+	return s.tab.values[s.tab.labels[j]]
 }
 
 // Desc implements prometheus.Metric.
@@ -60,7 +68,8 @@ const maxLabels = 6
 type builder struct {
 	page   string
 	index  map[string]uint32
-	tab    table
+	values []string
+	labels []uint32
 	series []series
 	// seen is the check for duplicate series a registry would make,
 	// made once per document.
@@ -83,7 +92,7 @@ func newBuilder(page string, n int) *builder {
 	return &builder{
 		page:   page,
 		index:  make(map[string]uint32, n/2),
-		tab:    table{labels: make([]uint32, 0, n*4)},
+		labels: make([]uint32, 0, n*4),
 		series: make([]series, 0, n),
 		seen:   make(map[seriesKey]struct{}, n),
 	}
@@ -109,7 +118,7 @@ func (b *builder) add(f *family, v float64, values ...string) error {
 		return nil
 	}
 	key := seriesKey{fam: f}
-	start := len(b.tab.labels)
+	start := len(b.labels)
 	for i, j := range f.sorted {
 		value := b.page
 		if j > 0 {
@@ -117,15 +126,15 @@ func (b *builder) add(f *family, v float64, values ...string) error {
 		}
 		n, ok := b.index[value]
 		if !ok {
-			n = uint32(len(b.tab.values))
+			n = uint32(len(b.values))
 			b.index[value] = n
-			b.tab.values = append(b.tab.values, value)
+			b.values = append(b.values, value)
 		}
 		key.labels[i] = n
-		b.tab.labels = append(b.tab.labels, n)
+		b.labels = append(b.labels, n)
 	}
 	if _, dup := b.seen[key]; dup {
-		b.tab.labels = b.tab.labels[:start]
+		b.labels = b.labels[:start]
 		return fmt.Errorf("metric %s: duplicate series %q", f.name, append([]string{b.page}, values...))
 	}
 	b.seen[key] = struct{}{}
@@ -138,9 +147,14 @@ func (b *builder) add(f *family, v float64, values ...string) error {
 // were added), so that a scrape hands over each family of a page as one
 // run of adjacent series (see Drain).
 func (b *builder) finish() []series {
-	tab := &table{
-		values: append(make([]string, 0, len(b.tab.values)), b.tab.values...),
-		labels: append(make([]uint32, 0, len(b.tab.labels)), b.tab.labels...),
+	tab := &table{values: append(make([]string, 0, len(b.values)), b.values...)}
+	if len(b.values) <= 1<<16 {
+		tab.labels = make([]uint16, len(b.labels))
+		for i, n := range b.labels {
+			tab.labels[i] = uint16(n)
+		}
+	} else {
+		tab.wide = append(make([]uint32, 0, len(b.labels)), b.labels...)
 	}
 	start := make([]int, len(families)+1)
 	for _, s := range b.series {

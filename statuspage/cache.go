@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"sync"
 	"time"
 
@@ -159,8 +160,13 @@ type StoreOptions[P any] struct {
 // Prepare made of each page's last good document. It is safe for concurrent
 // use; no lock is held across a request.
 type Store[P any] struct {
-	fetcher  Fetcher
-	sem      chan struct{} // request slots of configured pages
+	fetcher Fetcher
+	sem     chan struct{} // request slots of configured pages
+	// work bounds the documents decoded and prepared at once to the
+	// processors Go may use: the work is CPU-bound, and a burst of answers
+	// (the first scrape after a start fetches every page) handled all at
+	// once would only hold more memory for the same time.
+	work     chan struct{}
 	adhocSem chan struct{} // request slots of ad-hoc targets
 	logger   *slog.Logger
 	observer Observer
@@ -213,6 +219,8 @@ func NewStore[P any](o StoreOptions[P]) *Store[P] {
 	if o.MaxConcurrency > 0 {
 		s.sem = make(chan struct{}, o.MaxConcurrency)
 	}
+	s.work = make(chan struct{}, runtime.GOMAXPROCS(0))
+	s.fetcher.work = s.work
 	if o.AdhocMaxConcurrency > 0 {
 		s.adhocSem = make(chan struct{}, o.AdhocMaxConcurrency)
 	}
@@ -345,8 +353,14 @@ func (s *Store[P]) refresh(ctx context.Context, t *Target, e *entry[P]) bool {
 	}
 	var data P
 	if err == nil && sum != nil {
-		if data, err = s.prepare(t, sum); err != nil {
-			err = fmt.Errorf("prepare document: %w", err)
+		if err = acquire(ctx, s.work); err == nil {
+			data, err = s.prepare(t, sum)
+			release(s.work)
+			if err != nil {
+				err = fmt.Errorf("prepare document: %w", err)
+			}
+		} else {
+			err = fmt.Errorf("waiting to prepare the document: %w", err)
 		}
 		sum = nil // only what Prepare made of it is kept
 	}
@@ -430,8 +444,9 @@ func (e *entry[P]) validatorsFor(t *Target) Validators {
 	return e.validators
 }
 
-// acquire takes a request slot of sem, waiting at most until ctx is done;
-// a nil sem has slots for all.
+// acquire takes a slot of sem (request slots, or work slots for decoding
+// and preparing), waiting at most until ctx is done; a nil sem has slots
+// for all.
 func acquire(ctx context.Context, sem chan struct{}) error {
 	if sem == nil {
 		return nil

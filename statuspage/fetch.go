@@ -97,6 +97,10 @@ type Validators struct {
 type Fetcher struct {
 	UserAgent   string
 	MaxBodySize int64
+	// work, when set, bounds how many documents are decoded at once (see
+	// Store): decoding is CPU-bound, and a burst of answers decoded all at
+	// once only holds more memory for the same time.
+	work chan struct{}
 }
 
 // Fetch requests the summary document of t once. Errors name neither the page
@@ -173,7 +177,11 @@ func (f *Fetcher) FetchIfChanged(ctx context.Context, t *Target, v Validators) (
 	if err != nil {
 		return nil, resp, transportError(ctx, err)
 	}
+	if err := acquire(ctx, f.work); err != nil {
+		return nil, resp, transportError(ctx, err)
+	}
 	s, err := Decode(body)
+	release(f.work)
 	if err != nil {
 		ct, _, _ := mime.ParseMediaType(res.Header.Get("Content-Type"))
 		return nil, resp, &DecodeError{ContentType: ct, Err: err}
