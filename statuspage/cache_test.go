@@ -6,12 +6,15 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/statuspage-exporter/statuspage_exporter/statuspage/statuspagetest"
 )
 
 // fakeClock drives the store's TTL, staleness and back-off decisions. It
@@ -927,4 +930,33 @@ func TestStoreAdhocBudget(t *testing.T) {
 	}
 	env.up.open()
 	wantResult(t, awaitResult(t, held), OutcomeMiss, true)
+}
+
+// TestPrepareBoundedByProcessors: however many answers arrive at once,
+// at most GOMAXPROCS documents are prepared at the same time.
+func TestPrepareBoundedByProcessors(t *testing.T) {
+	t.Parallel()
+	up := newFakePages(t, statuspagetest.Options{Pages: 24, Shape: statuspagetest.Shape{Components: 3}})
+	var running, most atomic.Int32
+	s := NewStore(StoreOptions[*Summary]{Prepare: func(_ *Target, sum *Summary) (*Summary, error) {
+		n := running.Add(1)
+		defer running.Add(-1)
+		for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+		}
+		time.Sleep(5 * time.Millisecond) // long enough for the others to pile up
+		return sum, nil
+	}})
+	var wg sync.WaitGroup
+	for i := range up.Len() {
+		tg := &Target{Name: fmt.Sprint("p", i), SummaryURL: up.URL(i) + SummaryPath, Timeout: 10 * time.Second, CacheTTL: time.Minute, MaxStale: time.Hour}
+		wg.Go(func() {
+			if r := s.Get(t.Context(), tg); !r.Fresh {
+				t.Errorf("%s: %v", tg.Name, r.Err)
+			}
+		})
+	}
+	wg.Wait()
+	if n, limit := most.Load(), int32(runtime.GOMAXPROCS(0)); n > limit || n < 1 {
+		t.Errorf("%d documents prepared at once, want 1 to %d", n, limit)
+	}
 }
