@@ -94,7 +94,7 @@ func countSamples(body string) int {
 func BenchmarkScrapeWarm(b *testing.B) {
 	for _, size := range benchSizes {
 		b.Run(benchName(size.pages, size.components), func(b *testing.B) {
-			up := newFakeUpstream(b, statuspagetest.Options{Pages: size.pages, Shape: benchShape(size.components), Latency: benchLatency})
+			up := statuspagetest.Start(b, statuspagetest.Options{Pages: size.pages, Shape: benchShape(size.components), Latency: benchLatency})
 			env := newScrapeEnv(b, up, time.Hour)
 			body := scrapeOnce(b, env.h)
 			before := upRequests(up)
@@ -117,7 +117,7 @@ func BenchmarkScrapeWarm(b *testing.B) {
 func BenchmarkScrapeWarmGzip(b *testing.B) {
 	for _, size := range benchSizes[1:3] {
 		b.Run(benchName(size.pages, size.components), func(b *testing.B) {
-			up := newFakeUpstream(b, statuspagetest.Options{Pages: size.pages, Shape: benchShape(size.components), Latency: benchLatency})
+			up := statuspagetest.Start(b, statuspagetest.Options{Pages: size.pages, Shape: benchShape(size.components), Latency: benchLatency})
 			env := newScrapeEnv(b, up, time.Hour)
 			scrapeOnce(b, env.h)
 			start := cpuTime()
@@ -137,7 +137,7 @@ func BenchmarkScrapeWarmGzip(b *testing.B) {
 func BenchmarkScrapeCold(b *testing.B) {
 	for _, size := range benchSizes {
 		b.Run(benchName(size.pages, size.components), func(b *testing.B) {
-			up := newFakeUpstream(b, statuspagetest.Options{Pages: size.pages, Shape: benchShape(size.components), Latency: benchLatency})
+			up := statuspagetest.Start(b, statuspagetest.Options{Pages: size.pages, Shape: benchShape(size.components), Latency: benchLatency})
 			var cpu time.Duration
 			for b.Loop() {
 				b.StopTimer()
@@ -163,7 +163,7 @@ func BenchmarkScrapeCold(b *testing.B) {
 func BenchmarkEncodeLowerBound(b *testing.B) {
 	for _, size := range benchSizes {
 		b.Run(benchName(size.pages, size.components), func(b *testing.B) {
-			up := newFakeUpstream(b, statuspagetest.Options{Pages: size.pages, Shape: benchShape(size.components), Latency: benchLatency})
+			up := statuspagetest.Start(b, statuspagetest.Options{Pages: size.pages, Shape: benchShape(size.components), Latency: benchLatency})
 			env := newScrapeEnv(b, up, time.Hour)
 			scrapeOnce(b, env.h)
 			pages := prometheus.NewRegistry()
@@ -208,7 +208,7 @@ func BenchmarkUpstreamRequests(b *testing.B) {
 		b.Run(fmt.Sprintf("scrapers=%d/keep-alive=%t", scrapers, run.keepAlive), func(b *testing.B) {
 			var perTTL, connsPerReq, minGap float64
 			for b.Loop() {
-				up := newFakeUpstream(b, statuspagetest.Options{Pages: pages, Shape: benchShape(11), Latency: benchLatency})
+				up := statuspagetest.Start(b, statuspagetest.Options{Pages: pages, Shape: benchShape(11), Latency: benchLatency})
 				flag := "--no-statuspage.keep-alive"
 				if run.keepAlive {
 					flag = "--statuspage.keep-alive"
@@ -255,7 +255,7 @@ func BenchmarkUpstreamRequests(b *testing.B) {
 func BenchmarkScrapeRefresh(b *testing.B) {
 	for _, validators := range []bool{true, false} {
 		b.Run(fmt.Sprintf("validators=%t", validators), func(b *testing.B) {
-			up := newFakeUpstream(b, statuspagetest.Options{Pages: 100, Shape: benchShape(300), NoValidators: !validators})
+			up := statuspagetest.Start(b, statuspagetest.Options{Pages: 100, Shape: benchShape(300), NoValidators: !validators})
 			env := newScrapeEnv(b, up, time.Millisecond)
 			scrapeDiscard(b, env.h)
 			req0, nm0, _ := up.Totals()

@@ -42,7 +42,7 @@ var nextHour = regexp.MustCompile(`<td>in (1h0m0s|59m[0-9]+s)</td>`)
 // its state, the age of its data, the last error and the next fetch.
 func TestLandingPageStates(t *testing.T) {
 	t.Parallel()
-	up := newFakeUpstream(t, statuspagetest.Options{Pages: 2, Shape: statuspagetest.Shape{Components: 3}})
+	up := statuspagetest.Start(t, statuspagetest.Options{Pages: 2, Shape: statuspagetest.Shape{Components: 3}})
 	env := newScrapeEnv(t, up, time.Hour)
 	before := getLanding(t, env.h)
 	for _, name := range []string{"p0", "p1"} {
@@ -91,7 +91,7 @@ func getDebug(t *testing.T, h http.Handler, target string) string {
 // and the error.
 func TestProbeDebug(t *testing.T) {
 	t.Parallel()
-	up := newFakeUpstream(t, statuspagetest.Options{Pages: 2, Shape: statuspagetest.Shape{Components: 3}})
+	up := statuspagetest.Start(t, statuspagetest.Options{Pages: 2, Shape: statuspagetest.Shape{Components: 3}})
 	up.SetFailure(1, statuspagetest.ServerError)
 	env := newScrapeEnv(t, up, time.Hour)
 	first := getDebug(t, env.h, "p0")

@@ -21,7 +21,7 @@ import (
 // served whole, and the other pages are untouched.
 func TestSeriesLimitScrape(t *testing.T) {
 	t.Parallel()
-	up := newFakeUpstream(t, statuspagetest.Options{Pages: 3, Shape: statuspagetest.Shape{Components: 20, Incidents: 1}})
+	up := statuspagetest.Start(t, statuspagetest.Options{Pages: 3, Shape: statuspagetest.Shape{Components: 20, Incidents: 1}})
 	// Learn how many data series a page makes.
 	_, h := newTestExporter(t, fmt.Sprintf("pages:\n  - name: probe\n    url: %s\n", up.URL(0)))
 	n := len(dataLines(scrapeOnce(t, h), "probe"))
@@ -115,7 +115,7 @@ func hangingHost(t *testing.T) string {
 func TestAdhocCannotStarveConfiguredPages(t *testing.T) {
 	t.Parallel()
 	const adhoc, slots = 40, 8
-	good := newFakeUpstream(t, statuspagetest.Options{Pages: 1, Shape: statuspagetest.Shape{Components: 3}})
+	good := statuspagetest.Start(t, statuspagetest.Options{Pages: 1, Shape: statuspagetest.Shape{Components: 3}})
 	hang := hangingHost(t)
 	_, h := newTestExporter(t, fmt.Sprintf("defaults:\n  timeout: 3s\n  cache_ttl: 0s\n"+
 		"pages:\n  - name: good\n    url: %s\nprobe:\n  allowed_hosts: [%q]\n", good.URL(0), hang),

@@ -31,17 +31,6 @@ type scrapeEnv struct {
 	h  http.Handler
 }
 
-// newFakeUpstream starts o.Pages fake pages, closed when tb ends.
-func newFakeUpstream(tb testing.TB, o statuspagetest.Options) *statuspagetest.Server {
-	tb.Helper()
-	up, err := statuspagetest.NewServer(o)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(up.Close)
-	return up
-}
-
 // newScrapeEnv configures an exporter for every page of up, with cache_ttl
 // ttl (the default when zero) and the given flags.
 func newScrapeEnv(tb testing.TB, up *statuspagetest.Server, ttl time.Duration, flags ...string) *scrapeEnv {
@@ -107,7 +96,7 @@ func scrapeOnce(tb testing.TB, h http.Handler) string {
 func TestConcurrentScrapesShareRequests(t *testing.T) {
 	t.Parallel()
 	const pages, scrapers = 100, 20
-	up := newFakeUpstream(t, statuspagetest.Options{Pages: pages, Shape: statuspagetest.Shape{Components: 11, Incidents: 1}, Latency: 50 * time.Millisecond})
+	up := statuspagetest.Start(t, statuspagetest.Options{Pages: pages, Shape: statuspagetest.Shape{Components: 11, Incidents: 1}, Latency: 50 * time.Millisecond})
 	h := newScrapeEnv(t, up, 0).h
 	var wg sync.WaitGroup
 	bodies := make([]string, scrapers)
@@ -148,7 +137,7 @@ func upRequests(up *statuspagetest.Server) int64 {
 // race, and every format must carry the same samples.
 func TestConcurrentScrapesInEveryFormat(t *testing.T) {
 	t.Parallel()
-	up := newFakeUpstream(t, statuspagetest.Options{Pages: 5, Shape: statuspagetest.Shape{Components: 7, Incidents: 1, Maintenances: 1}})
+	up := statuspagetest.Start(t, statuspagetest.Options{Pages: 5, Shape: statuspagetest.Shape{Components: 7, Incidents: 1, Maintenances: 1}})
 	h := newScrapeEnv(t, up, time.Hour).h
 	want := countPageSamples(t, scrapeAs(t, h, ""), "")
 	if want == 0 {
@@ -214,7 +203,7 @@ func countPageSamples(t *testing.T, rec *httptest.ResponseRecorder, accept strin
 // registered in a pedantic registry.
 func TestMetricsEqualsRegistry(t *testing.T) {
 	t.Parallel()
-	up := newFakeUpstream(t, statuspagetest.Options{Pages: 4, Shape: statuspagetest.Shape{Components: 9, GroupEvery: 4, Incidents: 2, Maintenances: 1}})
+	up := statuspagetest.Start(t, statuspagetest.Options{Pages: 4, Shape: statuspagetest.Shape{Components: 9, GroupEvery: 4, Incidents: 2, Maintenances: 1}})
 	env := newScrapeEnv(t, up, time.Hour)
 	scrapeOnce(t, env.h) // fills the cache; the TTL keeps it for both sides
 	reg := prometheus.NewPedanticRegistry()

@@ -38,7 +38,7 @@ func BenchmarkBinaryPeakRSS(b *testing.B) {
 		b.Run(fmt.Sprintf("pages=%d/components=%d", size.pages, size.components), func(b *testing.B) {
 			bin := build(b, false) // the race detector would change the figures
 			shape := statuspagetest.Shape{Components: size.components, Incidents: 1, Maintenances: 1}
-			up := fakePages(b, statuspagetest.Options{Pages: size.pages, Shape: shape, Latency: rssLatency})
+			up := statuspagetest.Start(b, statuspagetest.Options{Pages: size.pages, Shape: shape, Latency: rssLatency})
 			floor := fetchFloor(b, up)
 			var (
 				cold, warm float64

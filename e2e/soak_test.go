@@ -50,7 +50,7 @@ func TestSoak(t *testing.T) {
 	}
 	binary(t)
 	shape := statuspagetest.Shape{Components: 12, GroupEvery: 4, Incidents: 1, Maintenances: 1}
-	up := fakePages(t, statuspagetest.Options{Pages: *soakPages, Shape: shape, Latency: 20 * time.Millisecond})
+	up := statuspagetest.Start(t, statuspagetest.Options{Pages: *soakPages, Shape: shape, Latency: 20 * time.Millisecond})
 
 	// Pages probed by scrapers stay configured through every reload; the
 	// last tenth comes and goes.

@@ -148,18 +148,6 @@ func newTLSUpstream(tb testing.TB, doc []byte) *httptest.Server {
 	return srv
 }
 
-// fakePages starts o.Pages generated pages, each on a port of its own,
-// closed when the test ends.
-func fakePages(tb testing.TB, o statuspagetest.Options) *statuspagetest.Server {
-	tb.Helper()
-	up, err := statuspagetest.NewServer(o)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(up.Close)
-	return up
-}
-
 // fixture reads a summary document of testdata/summary.
 func fixture(tb testing.TB, name string) []byte {
 	tb.Helper()

@@ -936,7 +936,7 @@ func TestStoreAdhocBudget(t *testing.T) {
 // at most GOMAXPROCS documents are prepared at the same time.
 func TestPrepareBoundedByProcessors(t *testing.T) {
 	t.Parallel()
-	up := newFakePages(t, statuspagetest.Options{Pages: 24, Shape: statuspagetest.Shape{Components: 3}})
+	up := statuspagetest.Start(t, statuspagetest.Options{Pages: 24, Shape: statuspagetest.Shape{Components: 3}})
 	var running, most atomic.Int32
 	s := NewStore(StoreOptions[*Summary]{Prepare: func(_ *Target, sum *Summary) (*Summary, error) {
 		n := running.Add(1)

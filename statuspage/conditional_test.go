@@ -11,16 +11,6 @@ import (
 	"github.com/statuspage-exporter/statuspage_exporter/statuspage/statuspagetest"
 )
 
-func newFakePages(t *testing.T, o statuspagetest.Options) *statuspagetest.Server {
-	t.Helper()
-	up, err := statuspagetest.NewServer(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(up.Close)
-	return up
-}
-
 // TestConditionalRequests: once a page has given validators, an unchanged
 // document costs a 304 and no new translation, counts as a success and
 // makes the data fresh again; a changed one is fetched and prepared anew.
@@ -29,7 +19,7 @@ func TestConditionalRequests(t *testing.T) {
 	for _, validators := range []string{"etag", "last-modified"} {
 		t.Run(validators, func(t *testing.T) {
 			t.Parallel()
-			up := newFakePages(t, statuspagetest.Options{Pages: 1, Shape: statuspagetest.Shape{Components: 3}})
+			up := statuspagetest.Start(t, statuspagetest.Options{Pages: 1, Shape: statuspagetest.Shape{Components: 3}})
 			clock := newFakeClock()
 			prepared := 0
 			s := NewStore(StoreOptions[int]{Now: clock.Now, Prepare: func(_ *Target, sum *Summary) (int, error) {

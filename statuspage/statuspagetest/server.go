@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"testing"
 	"time"
 )
 
@@ -112,6 +113,18 @@ func NewServer(o Options) (*Server, error) {
 		s.wg.Go(func() { _ = s.srv.Serve(l) })
 	}
 	return s, nil
+}
+
+// Start starts a server for tb, failing tb if it cannot, and closes it
+// when tb ends.
+func Start(tb testing.TB, o Options) *Server {
+	tb.Helper()
+	s, err := NewServer(o)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(s.Close)
+	return s
 }
 
 // Close stops every page and closes their connections.
