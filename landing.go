@@ -26,7 +26,7 @@ func pageRows(store *pageStore, targets []*statuspage.Target, now time.Time) []p
 		switch {
 		case !st.Tried:
 			row.State, row.Class = "never fetched", "idle"
-		case st.Err == nil && st.Fresh(now):
+		case st.Fresh(now):
 			row.State, row.Class = "fresh", "ok"
 		case st.Err == nil:
 			row.State, row.Class = "expired", "idle"

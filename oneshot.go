@@ -57,7 +57,7 @@ func runOneshot(f *flags, stdout io.Writer, logger *slog.Logger) int {
 	reg.MustRegister(versioncollector.NewCollector(exporterName), collector.New(ctx, e.store, e.holder.Active().Targets, logger))
 	fams, gatherErr := reg.Gather()
 	if gatherErr != nil {
-		// Gatherers still returns what it could gather; write that.
+		// Gather still returns what it could gather; write that.
 		logger.Error("Some metrics could not be gathered", "err", gatherErr)
 	}
 

@@ -91,7 +91,7 @@ func (c *Collector) results() []statuspage.Result[*Prepared] {
 // built per scrape, in a few allocations for all pages.
 type health struct {
 	series []series
-	// pages[i] is the end in series of page i's series.
+	// ends[i] is the end in series of page i's series.
 	ends []int
 }
 

@@ -55,7 +55,7 @@ func Drain(c *Collector) *Exposition {
 func (x *Exposition) add(s *series) {
 	runs := x.byFamily[s.fam.index]
 	if n := len(runs); n > 0 {
-		if last := runs[n-1]; len(last) < cap(last) && &last[:len(last)+1][len(last)] == s && last[0].fam == s.fam {
+		if last := runs[n-1]; len(last) < cap(last) && &last[:len(last)+1][len(last)] == s {
 			runs[n-1] = last[:len(last)+1]
 			return
 		}

@@ -347,7 +347,7 @@ func (s *Store[P]) refresh(ctx context.Context, t *Target, e *entry[P]) bool {
 			s.observer.UpstreamRequest(t.Name, resp.StatusCode, resp.Duration)
 		}
 		e.recordRequest(Request{At: started, StatusCode: resp.StatusCode, Duration: resp.Duration,
-			Conditional: v != Validators{}, NotModified: resp.NotModified, Err: err})
+			Conditional: v != Validators{}, NotModified: resp.NotModified})
 	} else {
 		err = fmt.Errorf("waiting for a free request slot: %w", err)
 	}

@@ -34,10 +34,6 @@ type Request struct {
 	// Conditional says the request carried If-None-Match or
 	// If-Modified-Since; NotModified that the page answered 304.
 	Conditional, NotModified bool
-	// Err is why the request failed, nil when it brought a document or a
-	// 304. A document refused afterwards (Prepare) fails the fetch, not
-	// the request.
-	Err error
 }
 
 func (e *entry[P]) recordRequest(r Request) {
