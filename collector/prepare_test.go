@@ -40,21 +40,6 @@ func TestSeriesLimit(t *testing.T) {
 	}
 }
 
-// minimalIncidents is a document of k incidents that carry only an id, a
-// status and an impact: 13 series from about 40 bytes each.
-func minimalIncidents(k int) []byte {
-	var b strings.Builder
-	b.WriteString(`{"page":{"id":"p","name":"P"},"incidents":[`)
-	for i := range k {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		fmt.Fprintf(&b, `{"id":"i%d","status":"s","impact":"i"}`, i)
-	}
-	b.WriteString(`]}`)
-	return []byte(b.String())
-}
-
 // TestSeriesLimitBoundsMemory: a document far over the limit costs about
 // what the limit allows, not what the document asks for: the builder is
 // never sized from the document beyond the limit, and keeps nothing past
@@ -64,7 +49,7 @@ func TestSeriesLimitBoundsMemory(t *testing.T) {
 		t.Skip("allocates a large document")
 	}
 	logger := slog.New(slog.DiscardHandler)
-	s, err := statuspage.Decode(minimalIncidents(50000)) // 650,000 series
+	s, err := statuspage.Decode(statuspagetest.MinimalIncidents(50000)) // 650,000 series
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,6 +28,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/testutil/promlint"
 	dto "github.com/prometheus/client_model/go"
+
+	"github.com/statuspage-exporter/statuspage_exporter/statuspage/statuspagetest"
 )
 
 const (
@@ -277,21 +279,6 @@ func componentsDoc(k int) []byte {
 	return []byte(b.String())
 }
 
-// minimalIncidents is a page of k incidents that carry only an id, a status
-// and an impact: 13 series from 40 bytes each.
-func minimalIncidents(k int) []byte {
-	var b strings.Builder
-	b.WriteString(`{"page":{"id":"min","name":"Minimal"},"incidents":[`)
-	for i := range k {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		fmt.Fprintf(&b, `{"id":"i%d","status":"s","impact":"i"}`, i)
-	}
-	b.WriteString(`]}`)
-	return []byte(b.String())
-}
-
 // noDataSeries checks that a failed page without earlier data shows only
 // its health series.
 func noDataSeries(t *testing.T, i int, series []string) {
@@ -459,7 +446,7 @@ func hostileCases(t *testing.T) []hostileCase {
 			reason: "too many series: the document makes 101 series, series_limit is 100",
 			check:  noDataSeries,
 			after:  refusedFor("over_series_limit", "series_limit")},
-		{name: "minimal_incidents", serve: serveJSON(minimalIncidents(2000)),
+		{name: "minimal_incidents", serve: serveJSON(statuspagetest.MinimalIncidents(2000)),
 			reason: "the document makes 26001 series, series_limit is 20000",
 			check:  noDataSeries,
 			after:  refusedFor("minimal_incidents", "series_limit")},

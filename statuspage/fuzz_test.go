@@ -108,9 +108,6 @@ func FuzzNewTargetSet(f *testing.F) {
 			f.Add(b)
 		}
 	}
-	f.Add([]byte("probe:\n  allowed_hosts: [.statuspage.io, \"127.0.0.1:8080\", \"[::1]\"]\npages:\n  - {name: a, url: \"http://127.0.0.1:8080/x\"}\n"))
-	f.Add([]byte("defaults:\n  http_client_config:\n    oauth2: {client_id: i, client_secret: SECRET-OAUTH, token_url: \"http://127.0.0.1/t\"}\n" +
-		"    http_headers: {X-Key: {secrets: [SECRET-HEADER]}}\npages:\n  - {name: a, url: \"https://a.example\", http_client_config: {bearer_token: SECRET-BEARER}}\n"))
 
 	f.Fuzz(func(t *testing.T, doc []byte) {
 		c, err := config.Parse(doc)
