@@ -1,6 +1,7 @@
 package main
 
 import (
+	"compress/gzip"
 	"context"
 	"fmt"
 	"io"
@@ -252,4 +253,65 @@ func pageLines(t *testing.T, mfs []*dto.MetricFamily) []string {
 	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
 	slices.Sort(lines)
 	return lines
+}
+
+func TestAcceptsGzip(t *testing.T) {
+	t.Parallel()
+	for header, want := range map[string]bool{
+		"":                    false,
+		"gzip":                true,
+		"GZIP":                true,
+		"deflate, gzip":       true,
+		"gzip;q=0.5, br":      true,
+		" gzip ; q=1 ":        true,
+		"gzip;q=0":            false,
+		"gzip;q=0.000":        false,
+		"gzip;q=nonsense":     false,
+		"br, identity":        false,
+		"x-gzip":              false,
+		"*":                   false,
+		"identity;q=0, gzip":  true,
+		"gzipped, deflate":    false,
+		"deflate;q=0.1, gzip": true,
+	} {
+		if got := acceptsGzip(header); got != want {
+			t.Errorf("acceptsGzip(%q) = %t, want %t", header, got, want)
+		}
+	}
+}
+
+// TestMetricsGzip: a scrape that accepts gzip gets the same exposition,
+// compressed and labelled so.
+func TestMetricsGzip(t *testing.T) {
+	t.Parallel()
+	up := statuspagetest.Start(t, statuspagetest.Options{Pages: 3, Shape: statuspagetest.Shape{Components: 5, Incidents: 1}})
+	env := newScrapeEnv(t, up, time.Hour)
+	plain := scrapeOnce(t, env.h)
+	req := httptest.NewRequestWithContext(t.Context(), http.MethodGet, "/metrics", nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	rec := httptest.NewRecorder()
+	env.h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK || rec.Header().Get("Content-Encoding") != "gzip" {
+		t.Fatalf("status %d, Content-Encoding %q", rec.Code, rec.Header().Get("Content-Encoding"))
+	}
+	zr, err := gzip.NewReader(rec.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := func(s string) []string {
+		var out []string
+		for line := range strings.SplitSeq(s, "\n") {
+			if strings.HasPrefix(line, "statuspage_") && !strings.HasPrefix(line, "statuspage_exporter_") {
+				out = append(out, line)
+			}
+		}
+		return out
+	}
+	if got, want := page(string(body)), page(plain); len(want) < 50 || !slices.Equal(got, want) {
+		t.Errorf("gzipped scrape: %d page lines, plain: %d; they differ", len(got), len(want))
+	}
 }
