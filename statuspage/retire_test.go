@@ -18,21 +18,7 @@ import (
 // timeout has passed.
 func TestRetireClosesLateConnections(t *testing.T) {
 	t.Parallel()
-	var open atomic.Int64
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		_, _ = w.Write([]byte(`{"page":{"id":"p","name":"P"}}`))
-	}))
-	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
-		switch s {
-		case http.StateNew:
-			open.Add(1)
-		case http.StateClosed, http.StateHijacked:
-			open.Add(-1)
-		}
-	}
-	srv.Start()
-	t.Cleanup(srv.Close)
-
+	srv, _, open := connCountingPage(t)
 	a := buildDoc(t, "defaults: {timeout: 300ms}\npages:\n  - {name: p, url: \""+srv.URL+"\"}\n", ClientOptions{KeepAlive: true})
 	target := a.Target("p")
 	a.retire(100 * time.Millisecond)
@@ -60,21 +46,7 @@ func TestRetireClosesLateConnections(t *testing.T) {
 func TestConnectionPerFetch(t *testing.T) {
 	t.Parallel()
 	for _, keep := range []bool{false, true} {
-		var opened, open atomic.Int64
-		srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-			_, _ = w.Write([]byte(`{"page":{"id":"p","name":"P"}}`))
-		}))
-		srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
-			switch s {
-			case http.StateNew:
-				opened.Add(1)
-				open.Add(1)
-			case http.StateClosed, http.StateHijacked:
-				open.Add(-1)
-			}
-		}
-		srv.Start()
-		t.Cleanup(srv.Close)
+		srv, opened, open := connCountingPage(t)
 		a := buildDoc(t, "pages:\n  - {name: p, url: \""+srv.URL+"\"}\n", ClientOptions{KeepAlive: keep})
 		target := a.Target("p")
 		var f Fetcher
@@ -101,4 +73,25 @@ func TestConnectionPerFetch(t *testing.T) {
 		}
 		target.Client.CloseIdleConnections()
 	}
+}
+
+// connCountingPage serves a minimal document on loopback and counts the
+// connections opened and those still open.
+func connCountingPage(t *testing.T) (srv *httptest.Server, opened, open *atomic.Int64) {
+	opened, open = new(atomic.Int64), new(atomic.Int64)
+	srv = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = w.Write([]byte(`{"page":{"id":"p","name":"P"}}`))
+	}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		switch s {
+		case http.StateNew:
+			opened.Add(1)
+			open.Add(1)
+		case http.StateClosed, http.StateHijacked:
+			open.Add(-1)
+		}
+	}
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return srv, opened, open
 }
