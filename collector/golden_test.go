@@ -165,14 +165,7 @@ func TestTranslateGolden(t *testing.T) {
 // do, but without metric names it filters every family out.
 func formatText(t *testing.T, c prometheus.Collector) []byte {
 	t.Helper()
-	reg := prometheus.NewPedanticRegistry()
-	if err := reg.Register(c); err != nil {
-		t.Fatal(err)
-	}
-	mfs, err := reg.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
+	mfs := gatherPedantic(t, c)
 	var buf bytes.Buffer
 	enc := expfmt.NewEncoder(&buf, expfmt.NewFormat(expfmt.TypeTextPlain))
 	for _, mf := range mfs {
@@ -197,14 +190,7 @@ func checkClean(t *testing.T, c prometheus.Collector) []*dto.MetricFamily {
 	}
 	// The pedantic registry fails Gather on series collected twice with the
 	// same labels, the error that would fail a whole scrape in production.
-	reg := prometheus.NewPedanticRegistry()
-	if err := reg.Register(c); err != nil {
-		t.Fatal(err)
-	}
-	mfs, err := reg.Gather()
-	if err != nil {
-		t.Fatalf("gather: %v", err)
-	}
+	mfs := gatherPedantic(t, c)
 	checkFamilies(t, mfs)
 	return mfs
 }
