@@ -133,31 +133,37 @@ func TestTranslateGolden(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			src := newFakeSource(t, map[string]result{tc.name: tc.result(t, tc.name)})
-			c := collector.New(t.Context(), src, targets(tc.name), testLogger(t))
-			golden := filepath.Join("..", "testdata", "golden", tc.name+".metrics")
-			if *update {
-				if err := os.WriteFile(golden, formatText(t, c), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			// CollectAndCompare registers c in a pedantic registry.
-			if err := testutil.CollectAndCompare(c, bytes.NewReader(want)); err != nil {
-				t.Errorf("output differs from %s (run with -update if the change is intended):\n%v", golden, err)
-			}
-			checkClean(t, c)
-			// What the exporter's handlers serve: Collect drained and
-			// encoded without a registry.
-			for _, format := range exposeFormats {
-				if got := sortedLines(t, decodeFamilies(t, expose(t, c, nil, format), format)); got != sortedLines(t, gatherPedantic(t, c)) {
-					t.Errorf("%s: the exposition differs from the pedantic registry's:\n%s\nwant\n%s", format, got, sortedLines(t, gatherPedantic(t, c)))
-				}
-			}
+			compareGolden(t, tc.name, tc.result(t, tc.name), filepath.Join("..", "testdata", "golden", tc.name+".metrics"))
 		})
+	}
+}
+
+// compareGolden checks what the collector makes of page's result against
+// the golden file (rewritten with -update), in every format it serves.
+func compareGolden(t *testing.T, page string, r result, golden string) {
+	t.Helper()
+	src := newFakeSource(t, map[string]result{page: r})
+	c := collector.New(t.Context(), src, targets(page), testLogger(t))
+	if *update {
+		if err := os.WriteFile(golden, formatText(t, c), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	// CollectAndCompare registers c in a pedantic registry.
+	if err := testutil.CollectAndCompare(c, bytes.NewReader(want)); err != nil {
+		t.Errorf("output differs from %s (run with -update if the change is intended):\n%v", golden, err)
+	}
+	checkClean(t, c)
+	// What the exporter's handlers serve: Collect drained and encoded
+	// without a registry.
+	for _, format := range exposeFormats {
+		if got := sortedLines(t, decodeFamilies(t, expose(t, c, nil, format), format)); got != sortedLines(t, gatherPedantic(t, c)) {
+			t.Errorf("%s: the exposition differs from the pedantic registry's:\n%s\nwant\n%s", format, got, sortedLines(t, gatherPedantic(t, c)))
+		}
 	}
 }
 

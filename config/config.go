@@ -60,13 +60,21 @@ type Defaults struct {
 // Page is one status page. Unset fields take the value from Defaults; a
 // page's http_client_config replaces the default one as a whole.
 type Page struct {
-	Name             string                   `yaml:"name"`
+	Name string `yaml:"name"`
+	// Provider is the page's platform (see Providers); empty is statuspage.
+	Provider string `yaml:"provider,omitempty"`
+	// URL is the page's base URL (statuspage, instatus) or its document
+	// (the others); slack, gcp and aws default to the public endpoint.
 	URL              string                   `yaml:"url"`
 	Timeout          *model.Duration          `yaml:"timeout,omitempty"`
 	CacheTTL         *model.Duration          `yaml:"cache_ttl,omitempty"`
 	MaxStale         *model.Duration          `yaml:"max_stale,omitempty"`
 	SeriesLimit      *int                     `yaml:"series_limit,omitempty"`
 	HTTPClientConfig *config.HTTPClientConfig `yaml:"http_client_config,omitempty"`
+	// Components chooses the components that make series.
+	Components *ComponentFilter `yaml:"components,omitempty"`
+	AWS        *AWSOptions      `yaml:"aws,omitempty"`
+	GCP        *GCPOptions      `yaml:"gcp,omitempty"`
 
 	// baseURL is URL as Validate parsed and checked it.
 	baseURL *url.URL
@@ -177,6 +185,13 @@ type Settings struct {
 	MaxStale         time.Duration
 	SeriesLimit      int
 	HTTPClientConfig config.HTTPClientConfig
+
+	// Provider and what it reads: they decide what a document becomes,
+	// so a reload that changes them starts the page afresh.
+	Provider   string
+	Components ComponentFilter
+	AWS        AWSOptions
+	GCP        GCPOptions
 }
 
 // Settings returns the page's effective settings under d.
@@ -187,6 +202,10 @@ func (p *Page) Settings(d Defaults) Settings {
 		MaxStale:         time.Duration(d.MaxStale),
 		SeriesLimit:      d.SeriesLimit,
 		HTTPClientConfig: d.HTTPClientConfig,
+		Provider:         p.provider(),
+	}
+	if info := providers[s.Provider]; s.CacheTTL < info.minCacheTTL {
+		s.CacheTTL = info.minCacheTTL
 	}
 	if p.Timeout != nil {
 		s.Timeout = time.Duration(*p.Timeout)
@@ -202,6 +221,15 @@ func (p *Page) Settings(d Defaults) Settings {
 	}
 	if p.HTTPClientConfig != nil {
 		s.HTTPClientConfig = *p.HTTPClientConfig
+	}
+	if p.Components != nil {
+		s.Components = *p.Components
+	}
+	if p.AWS != nil {
+		s.AWS = *p.AWS
+	}
+	if p.GCP != nil {
+		s.GCP = *p.GCP
 	}
 	return s
 }
@@ -335,7 +363,11 @@ func (c *Config) Validate() error {
 			return fmt.Errorf("%s: name: duplicate of pages[%d]", where, j)
 		}
 		seen[p.Name] = i
-		u, err := ParseURL(p.URL)
+		raw, err := p.validateProvider()
+		if err != nil {
+			return fmt.Errorf("%s: %w", where, err)
+		}
+		u, err := ParseURL(raw)
 		if err != nil {
 			return fmt.Errorf("%s: url: %w", where, err)
 		}

@@ -71,9 +71,8 @@ func (s *TargetSet) AdhocTarget(raw string) (*Target, error) {
 	u.Host = host
 	u.Path = strings.TrimSuffix(u.Path, "/")
 	u.RawPath = ""
-	return &Target{
+	t := &Target{
 		Name:        u.String(),
-		SummaryURL:  summaryURL(u),
 		Client:      s.adhoc.client,
 		Timeout:     s.adhoc.settings.Timeout,
 		CacheTTL:    s.adhoc.settings.CacheTTL,
@@ -82,7 +81,12 @@ func (s *TargetSet) AdhocTarget(raw string) (*Target, error) {
 		adhoc:       true,
 		files:       s.adhoc.files,
 		settings:    s.adhoc.key,
-	}, nil
+	}
+	// Ad-hoc pages are Statuspage pages: the defaults name no provider.
+	if err := t.setProvider(u, &s.adhoc.settings); err != nil {
+		return nil, err
+	}
+	return t, nil
 }
 
 // hostPolicy decides which hosts ad-hoc targets may use: those that

@@ -44,6 +44,13 @@ type Target struct {
 	// and Client (see settingsKey); with SummaryURL, it decides whether
 	// the page's cache state still belongs to it.
 	settings string
+
+	// What the page's platform is and reads (see setProvider); a target
+	// without provider is a Statuspage page whose document is SummaryURL.
+	provider  *provider
+	documents []string
+	filter    *componentFilter
+	options   DecodeOptions
 }
 
 // Outcome says how the store answered one Get.
@@ -190,8 +197,8 @@ type entry[P any] struct {
 	data    P
 	goodAt  time.Time
 	goodDur time.Duration
-	// validators of data's document, for conditional requests
-	validators Validators
+	// validators of data's documents, for conditional requests
+	validators []Validators
 
 	last      Request // the last upstream request
 	err       error   // of the last attempt; nil when it succeeded
@@ -347,7 +354,7 @@ func (s *Store[P]) refresh(ctx context.Context, t *Target, e *entry[P]) bool {
 			s.observer.UpstreamRequest(t.Name, resp.StatusCode, resp.Duration)
 		}
 		e.recordRequest(Request{At: started, StatusCode: resp.StatusCode, Duration: resp.Duration,
-			Conditional: v != Validators{}, NotModified: resp.NotModified})
+			Conditional: conditional(v), NotModified: resp.NotModified})
 	} else {
 		err = fmt.Errorf("waiting for a free request slot: %w", err)
 	}
@@ -435,11 +442,11 @@ func (s *Store[P]) logRecovery(t *Target, e *entry[P], now time.Time) {
 
 // validatorsFor returns what identifies the cached document, so that an
 // unchanged page can answer 304 instead of sending it again.
-func (e *entry[P]) validatorsFor(t *Target) Validators {
+func (e *entry[P]) validatorsFor(t *Target) []Validators {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if !e.has || !e.owns(t) {
-		return Validators{}
+		return nil
 	}
 	return e.validators
 }
@@ -476,7 +483,7 @@ func (e *entry[P]) cached(t *Target, now time.Time) (Result[P], bool) {
 		// entry would also replace the mutex held here.
 		e.url, e.settings = t.SummaryURL, t.settings
 		var zero P
-		e.has, e.data, e.goodAt, e.goodDur, e.validators = false, zero, time.Time{}, 0, Validators{}
+		e.has, e.data, e.goodAt, e.goodDur, e.validators = false, zero, time.Time{}, 0, nil
 		e.err, e.errDur, e.notBefore, e.last = nil, 0, time.Time{}, Request{}
 		e.failingSince, e.failures, e.unlogged, e.loggedAt = time.Time{}, 0, 0, time.Time{}
 	}

@@ -113,7 +113,7 @@ func TestValidatorTooLong(t *testing.T) {
 	}))
 	f := Fetcher{}
 	_, resp, err := f.Fetch(context.Background(), &Target{Name: "p", SummaryURL: srv.URL + SummaryPath})
-	if err != nil || resp.Validators.ETag != "" || resp.Validators.LastModified == "" {
+	if err != nil || len(resp.Validators) != 1 || resp.Validators[0].ETag != "" || resp.Validators[0].LastModified == "" {
 		t.Errorf("got %v, validators %+v; want the ETag dropped and Last-Modified kept", err, resp.Validators)
 	}
 }

@@ -73,24 +73,38 @@ func summaryURL(base *url.URL) string {
 	return u.String()
 }
 
-// Response describes one upstream request, successful or not.
+// Response describes the upstream requests of one fetch of a page: one per
+// document of its provider, more when a conditional request has to be made
+// again (see FetchIfChanged).
 type Response struct {
-	// StatusCode is the HTTP status, 0 when no response arrived.
+	// StatusCode is the HTTP status of the last request, 0 when no
+	// response arrived.
 	StatusCode int
-	Duration   time.Duration
-	// NotModified is true when the page answered a conditional request with
-	// 304: the document has not changed since Validators were given.
+	// Duration is the time all requests took.
+	Duration time.Duration
+	// NotModified is true when every document answered a conditional
+	// request with 304: nothing changed since Validators were given.
 	NotModified bool
-	// Validators identify the document received, for the next conditional
-	// request; empty when the page sent none.
-	Validators Validators
+	// Validators identify the documents received, one per document, for
+	// the next conditional request; nil when no document sent any.
+	Validators []Validators
 }
 
-// Validators are what a page said identifies its document: the ETag and
+// Validators are what a page said identifies a document: the ETag and
 // Last-Modified headers, sent back as If-None-Match and If-Modified-Since.
 type Validators struct {
 	ETag         string
 	LastModified string
+}
+
+// conditional reports whether vs hold a validator to send.
+func conditional(vs []Validators) bool {
+	for _, v := range vs {
+		if v != (Validators{}) {
+			return true
+		}
+	}
+	return false
 }
 
 // Fetcher performs single upstream requests, without caching.
@@ -103,22 +117,38 @@ type Fetcher struct {
 	work chan struct{}
 }
 
-// Fetch requests the summary document of t once. Errors name neither the page
-// nor credentials; callers add the page name.
+// Fetch requests the documents of t once. Errors name neither the page nor
+// credentials; callers add the page name.
 func (f *Fetcher) Fetch(ctx context.Context, t *Target) (*Summary, Response, error) {
-	return f.FetchIfChanged(ctx, t, Validators{})
+	return f.FetchIfChanged(ctx, t, nil)
 }
 
 // drainLimit is how much of an error body is read so that the connection can
 // serve the next request; a larger one costs a new connection instead.
 const drainLimit = 64 << 10
 
+// document is one answer of a fetch.
+type document struct {
+	body        []byte // nil when not received: not modified, or missing
+	contentType string
+	validators  Validators
+	notModified bool
+}
+
 // FetchIfChanged is Fetch as a conditional request: with validators from an
-// earlier answer, a page whose document has not changed answers 304, and
-// FetchIfChanged returns no summary, no error and Response.NotModified.
-func (f *Fetcher) FetchIfChanged(ctx context.Context, t *Target, v Validators) (*Summary, Response, error) {
+// earlier answer (one per document of t's provider), a page whose documents
+// have not changed answers 304, and FetchIfChanged returns no summary, no
+// error and Response.NotModified. When some documents changed and others
+// did not, the unchanged ones are requested again without validators: only
+// decoded data is cached, not the documents it came from.
+func (f *Fetcher) FetchIfChanged(ctx context.Context, t *Target, vs []Validators) (_ *Summary, resp Response, _ error) {
 	start := time.Now()
-	var resp Response
+	// Until the bodies are in: decoding is not the page's time.
+	defer func() {
+		if resp.Duration == 0 {
+			resp.Duration = time.Since(start)
+		}
+	}()
 	// prometheus/common reads credential and certificate files as it
 	// makes the request, without a bound and deaf to ctx: a file replaced
 	// by a named pipe since the configuration was checked would hold the
@@ -128,9 +158,86 @@ func (f *Fetcher) FetchIfChanged(ctx context.Context, t *Target, v Validators) (
 			return nil, resp, fmt.Errorf("%s: %w", f.Field, err)
 		}
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, t.SummaryURL, nil)
+	urls := t.Documents()
+	docs := make([]document, len(urls))
+	changed := !conditional(vs) || len(vs) != len(urls)
+	for i, u := range urls {
+		var v Validators
+		if !changed {
+			v = vs[i]
+		}
+		d, status, err := f.get(ctx, t, u, v)
+		resp.StatusCode = status
+		if err != nil {
+			var herr *HTTPError
+			if errors.As(err, &herr) && herr.StatusCode == http.StatusNotFound && t.optional(i) {
+				continue // this platform's pages may lack the document
+			}
+			return nil, resp, documentError(i, u, err)
+		}
+		docs[i] = d
+		changed = changed || !d.notModified
+	}
+	if !changed {
+		resp.NotModified, resp.Validators = true, vs
+		return nil, resp, nil
+	}
+	for i, u := range urls {
+		if !docs[i].notModified {
+			continue
+		}
+		d, status, err := f.get(ctx, t, u, Validators{})
+		resp.StatusCode = status
+		if err != nil {
+			return nil, resp, documentError(i, u, err)
+		}
+		docs[i] = d
+	}
+	resp.Duration = time.Since(start)
+	if err := acquire(ctx, f.work); err != nil {
+		return nil, resp, transportError(ctx, err)
+	}
+	bodies, types := make([][]byte, len(docs)), make([]string, len(docs))
+	for i := range docs {
+		bodies[i], types[i] = docs[i].body, docs[i].contentType
+	}
+	s, err := t.DecodeDocuments(bodies, types)
+	release(f.work)
 	if err != nil {
-		return nil, resp, err
+		ct, _, _ := mime.ParseMediaType(docs[0].contentType)
+		return nil, resp, &DecodeError{ContentType: ct, Err: err}
+	}
+	for i := range docs {
+		if docs[i].validators != (Validators{}) {
+			resp.Validators = make([]Validators, len(docs))
+			for j := range docs {
+				resp.Validators[j] = docs[j].validators
+			}
+			break
+		}
+	}
+	return s, resp, nil
+}
+
+// documentError names the document that failed when a provider reads
+// more than one.
+func documentError(i int, u string, err error) error {
+	if i == 0 {
+		return err
+	}
+	if parsed, perr := url.Parse(u); perr == nil {
+		return fmt.Errorf("%s: %w", parsed.Path, err)
+	}
+	return err
+}
+
+// get requests one document, with validators when v has any. It returns
+// the HTTP status (0 when no response arrived) and, for a 200, the body.
+func (f *Fetcher) get(ctx context.Context, t *Target, u string, v Validators) (document, int, error) {
+	var d document
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return d, 0, err
 	}
 	req.Header.Set("Accept", "application/json")
 	// Summaries compress about tenfold. Asking here, rather than through the
@@ -153,41 +260,28 @@ func (f *Fetcher) FetchIfChanged(ctx context.Context, t *Target, v Validators) (
 	}
 	res, err := client.Do(req)
 	if err != nil {
-		resp.Duration = time.Since(start)
-		return nil, resp, transportError(ctx, err)
+		return d, 0, transportError(ctx, err)
 	}
 	defer res.Body.Close()
-	resp.StatusCode = res.StatusCode
-	conditional := v != Validators{}
-	if res.StatusCode == http.StatusNotModified && conditional {
-		resp.Duration, resp.NotModified, resp.Validators = time.Since(start), true, v
-		return nil, resp, nil
+	if res.StatusCode == http.StatusNotModified && v != (Validators{}) {
+		d.notModified, d.validators = true, v
+		return d, res.StatusCode, nil
 	}
 	if res.StatusCode != http.StatusOK {
 		_, _ = io.Copy(io.Discard, io.LimitReader(res.Body, drainLimit))
-		resp.Duration = time.Since(start)
 		herr := &HTTPError{StatusCode: res.StatusCode}
 		if res.StatusCode == http.StatusTooManyRequests || res.StatusCode == http.StatusServiceUnavailable {
 			herr.RetryAfter = ParseRetryAfter(res.Header.Get("Retry-After"), time.Now())
 		}
-		return nil, resp, herr
+		return d, res.StatusCode, herr
 	}
 	body, err := f.readBody(res)
-	resp.Duration = time.Since(start)
 	if err != nil {
-		return nil, resp, transportError(ctx, err)
+		return d, res.StatusCode, transportError(ctx, err)
 	}
-	if err := acquire(ctx, f.work); err != nil {
-		return nil, resp, transportError(ctx, err)
-	}
-	s, err := Decode(body)
-	release(f.work)
-	if err != nil {
-		ct, _, _ := mime.ParseMediaType(res.Header.Get("Content-Type"))
-		return nil, resp, &DecodeError{ContentType: ct, Err: err}
-	}
-	resp.Validators = Validators{ETag: validator(res.Header.Get("ETag")), LastModified: validator(res.Header.Get("Last-Modified"))}
-	return s, resp, nil
+	d.body, d.contentType = body, res.Header.Get("Content-Type")
+	d.validators = Validators{ETag: validator(res.Header.Get("ETag")), LastModified: validator(res.Header.Get("Last-Modified"))}
+	return d, res.StatusCode, nil
 }
 
 // validator keeps a header value for the next request unless it is too long
@@ -267,7 +361,8 @@ func transportError(ctx context.Context, err error) error {
 	return err
 }
 
-// Decode parses a summary document. Documents that are not a JSON object fail.
+// Decode parses a Statuspage summary document (provider statuspage).
+// Documents that are not a JSON object fail.
 // Inside the object it is lenient: null stands for empty, missing keys are
 // empty, and a field of an unexpected type is left empty rather than failing
 // the page (the rest of the document still counts).

@@ -35,7 +35,6 @@ func NewTargetSet(c *config.Config, o ClientOptions) (*TargetSet, error) {
 		}
 		t := &Target{
 			Name:        p.Name,
-			SummaryURL:  summaryURL(base),
 			Client:      client,
 			Timeout:     settings.Timeout,
 			CacheTTL:    settings.CacheTTL,
@@ -43,6 +42,9 @@ func NewTargetSet(c *config.Config, o ClientOptions) (*TargetSet, error) {
 			SeriesLimit: settings.SeriesLimit,
 			files:       config.Files(&settings.HTTPClientConfig),
 			settings:    settingsKey(&settings),
+		}
+		if err := t.setProvider(base, &settings); err != nil {
+			return nil, fmt.Errorf("page %q: %w", p.Name, err)
 		}
 		s.Targets = append(s.Targets, t)
 		s.byName[p.Name] = t

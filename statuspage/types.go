@@ -21,6 +21,11 @@ type Summary struct {
 	Components            []Component   `json:"components"`
 	Incidents             []Incident    `json:"incidents"`
 	ScheduledMaintenances []Maintenance `json:"scheduled_maintenances"`
+
+	// Derive is set by providers of platforms that give no page
+	// indicator: it is derived from the rest once the page's component
+	// filter has applied (see deriveIndicator).
+	Derive bool `json:"-"`
 }
 
 // Page describes the status page itself.
