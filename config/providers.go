@@ -64,28 +64,31 @@ func (f *ComponentFilter) Empty() bool {
 
 // ComponentMatch matches a component by name, by group, or by both (both
 // must match then). Each is a regular expression anchored at both ends, as
-// in Prometheus relabelling; a component without a group has group "".
+// in Prometheus relabelling; a component without a group has group "", so
+// `group: ""` matches the components outside any group.
 type ComponentMatch struct {
-	Name  string `yaml:"name,omitempty"`
-	Group string `yaml:"group,omitempty"`
+	Name  *string `yaml:"name,omitempty"`
+	Group *string `yaml:"group,omitempty"`
 }
 
-// CompileMatch compiles a rule's expression anchored at both ends.
-func CompileMatch(expr string) (*regexp.Regexp, error) {
-	return regexp.Compile("^(?:" + expr + ")$")
+// CompileMatch compiles a rule's expression anchored at both ends; nil
+// (the rule does not say) compiles to nil, which matches anything.
+func CompileMatch(expr *string) (*regexp.Regexp, error) {
+	if expr == nil {
+		return nil, nil
+	}
+	return regexp.Compile("^(?:" + *expr + ")$")
 }
 
 func (m ComponentMatch) validate() error {
-	if m.Name == "" && m.Group == "" {
+	if m.Name == nil && m.Group == nil {
 		return errors.New("a rule needs name, group or both")
 	}
-	for field, expr := range map[string]string{"name": m.Name, "group": m.Group} {
-		if expr == "" {
-			continue
-		}
-		if _, err := CompileMatch(expr); err != nil {
-			return fmt.Errorf("%s: %w", field, err)
-		}
+	if _, err := CompileMatch(m.Name); err != nil {
+		return fmt.Errorf("name: %w", err)
+	}
+	if _, err := CompileMatch(m.Group); err != nil {
+		return fmt.Errorf("group: %w", err)
 	}
 	return nil
 }

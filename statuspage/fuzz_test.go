@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -129,7 +130,12 @@ func FuzzNewTargetSet(f *testing.F) {
 			t.Fatalf("%d pages built into %d targets", len(c.Pages), len(a.Targets))
 		}
 		for _, tg := range a.Targets {
-			if tg.Client == nil || !strings.HasSuffix(tg.SummaryURL, ".json") || a.Target(tg.Name) != tg {
+			docs := tg.Documents()
+			// Statuspage and Instatus pages read .json documents under
+			// their URL; the others' URL is their document.
+			json := tg.Provider() != config.ProviderStatuspage && tg.Provider() != config.ProviderInstatus ||
+				!slices.ContainsFunc(docs, func(d string) bool { return !strings.HasSuffix(d, ".json") })
+			if tg.Client == nil || len(docs) == 0 || tg.SummaryURL != docs[0] || !json || a.Target(tg.Name) != tg {
 				t.Fatalf("target %q is incomplete: %+v", tg.Name, tg)
 			}
 		}

@@ -329,19 +329,15 @@ func newComponentFilter(c *config.ComponentFilter) (*componentFilter, error) {
 	compile := func(ms []config.ComponentMatch) ([]componentRule, error) {
 		rules := make([]componentRule, 0, len(ms))
 		for _, m := range ms {
-			var r componentRule
-			var err error
-			if m.Name != "" {
-				if r.name, err = config.CompileMatch(m.Name); err != nil {
-					return nil, err
-				}
+			name, err := config.CompileMatch(m.Name)
+			if err != nil {
+				return nil, err
 			}
-			if m.Group != "" {
-				if r.group, err = config.CompileMatch(m.Group); err != nil {
-					return nil, err
-				}
+			group, err := config.CompileMatch(m.Group)
+			if err != nil {
+				return nil, err
 			}
-			rules = append(rules, r)
+			rules = append(rules, componentRule{name: name, group: group})
 		}
 		return rules, nil
 	}

@@ -1,0 +1,399 @@
+package statuspage
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"unicode/utf16"
+
+	"github.com/statuspage-exporter/statuspage_exporter/config"
+)
+
+// utf16Bytes encodes s as UTF-16, with a byte order mark when bom is set.
+func utf16Bytes(s string, bigEndian, bom bool) []byte {
+	units := utf16.Encode([]rune(s))
+	if bom {
+		units = append([]uint16{0xfeff}, units...)
+	}
+	b := make([]byte, 0, 2*len(units))
+	for _, u := range units {
+		if bigEndian {
+			b = append(b, byte(u>>8), byte(u))
+		} else {
+			b = append(b, byte(u), byte(u>>8))
+		}
+	}
+	return b
+}
+
+func TestUTF8Body(t *testing.T) {
+	t.Parallel()
+	const doc = `[{"summary":"Ausfall in Zürich 🚧"}]`
+	for _, tc := range []struct {
+		name, contentType string
+		body              []byte
+		want              string
+		err               string
+	}{
+		{"utf-8", "application/json", []byte(doc), doc, ""},
+		{"utf-8 with BOM", "application/json", append([]byte("\xef\xbb\xbf"), doc...), doc, ""},
+		{"utf-16le with BOM", "application/json", utf16Bytes(doc, false, true), doc, ""},
+		{"utf-16be with BOM", "", utf16Bytes(doc, true, true), doc, ""},
+		// AWS Health: charset=utf-16 and no BOM; the zero bytes tell the order.
+		{"utf-16le by charset", "application/json;charset=utf-16", utf16Bytes(doc, false, false), doc, ""},
+		{"utf-16be by charset", "application/json; charset=UTF-16BE", utf16Bytes(doc, true, false), doc, ""},
+		{"utf-16le undeclared", "application/json", utf16Bytes(doc, false, false), doc, ""},
+		// Declared UTF-16 but sent as UTF-8: the body is what it looks like.
+		{"utf-8 declared utf-16", "application/json;charset=utf-16", []byte(doc), doc, ""},
+		{"unpaired surrogate", "", append(utf16Bytes(`"a`, false, true), 0x00, 0xd8, '"', 0), "\"a\uFFFD\"", ""},
+		{"truncated utf-16", "", utf16Bytes(doc, false, true)[:9], "", "UTF-16 body of odd length"},
+		{"empty", "application/json;charset=utf-16", nil, "", ""},
+	} {
+		got, err := utf8Body(tc.body, tc.contentType)
+		switch {
+		case tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)):
+			t.Errorf("%s: error %v, want %q", tc.name, err, tc.err)
+		case tc.err == "" && (err != nil || string(got) != tc.want):
+			t.Errorf("%s: got %q, %v; want %q", tc.name, got, err, tc.want)
+		}
+	}
+}
+
+func TestLooksLike(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ body, want string }{
+		{`{"page":{"id":"x","name":"GitHub"},"status":{"indicator":"none"}}`, looksStatuspage},
+		{`{"page":{"id":"x"},"components":[]}`, looksStatuspage},
+		{`{"page":{"name":"Acme","status":"UP"}}`, looksInstatus},
+		{`{"page":{"name":"Acme"},"activeIncidents":[]}`, looksInstatus},
+		{`{"result":{"status_overall":{"status_code":100}}}`, looksStatusio},
+		{`{"status":"ok","active_incidents":[]}`, looksSlack},
+		{`[{"id":"a","external_desc":"x"}]`, looksGCP},
+		{`[{"service_key":"appengine","most-recent-update":{}}]`, looksGCP},
+		{`[{"arn":"arn:aws:health:us-east-1::event/x","service":"ec2"}]`, looksAWS},
+		{`[{"region_name":"Oregon","impacted_services":{}}]`, looksAWS},
+		{` []`, "an empty JSON array"},
+		{"<!DOCTYPE html><html>", "HTML or XML"},
+		{"", "an empty document"},
+		{`{"result":"ok"}`, ""},
+		{`{"page":null}`, ""},
+		{`{"page":[]}`, ""},
+		{`[1,2]`, ""},
+		{`[{"a":1}]`, ""},
+		{`{"a":`, ""},
+		{`"text"`, ""},
+	} {
+		if got := looksLike([]byte(tc.body)); got != tc.want {
+			t.Errorf("looksLike(%s) = %q, want %q", tc.body, got, tc.want)
+		}
+	}
+}
+
+// TestMigrationDetected: a Statuspage page whose vendor moved answers with
+// another platform's document; the page fails saying so rather than reading
+// as a page without components.
+func TestMigrationDetected(t *testing.T) {
+	t.Parallel()
+	target := &Target{Name: "p"}
+	for body, want := range map[string]string{
+		`{"page":{"name":"Acme","url":"https://status.acme.example","status":"UP"}}`: "looks like an Instatus summary; provider is statuspage",
+		`{"result":{"status_overall":{"status_code":100}}}`:                          "looks like a status.io document; provider is statuspage",
+		`[]`: "top-level value is not a JSON object",
+	} {
+		_, err := target.DecodeDocuments([][]byte{[]byte(body)}, []string{"application/json"})
+		if err == nil || err.Error() != want {
+			t.Errorf("%s: error %v, want %q", body, err, want)
+		}
+	}
+}
+
+func TestInstatusDocuments(t *testing.T) {
+	t.Parallel()
+	for raw, want := range map[string][]string{
+		"https://status.acme.example":              {"https://status.acme.example/summary.json", "https://status.acme.example/v3/components.json"},
+		"https://status.acme.example/":             {"https://status.acme.example/summary.json", "https://status.acme.example/v3/components.json"},
+		"https://acme.example/status/summary.json": {"https://acme.example/status/summary.json", "https://acme.example/status/v3/components.json"},
+		"http://127.0.0.1:8080/pages/acme/":        {"http://127.0.0.1:8080/pages/acme/summary.json", "http://127.0.0.1:8080/pages/acme/v3/components.json"},
+	} {
+		u, err := url.Parse(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := instatusDocuments(u); !slices.Equal(got, want) {
+			t.Errorf("instatusDocuments(%s) = %q, want %q", raw, got, want)
+		}
+	}
+}
+
+// filterFixture is a page with two groups, a component without group, an
+// incident on a kept and a dropped component, one only on dropped ones, one
+// on none, and a maintenance on a component the list does not hold.
+func filterFixture() *Summary {
+	return &Summary{
+		Components: []Component{
+			{ID: "g-eu", Name: "Europe", Group: true, Status: "partial_outage"},
+			{ID: "g-us", Name: "Americas", Group: true, Status: "operational"},
+			{ID: "api-eu", Name: "API", GroupID: "g-eu", Status: "partial_outage"},
+			{ID: "web-eu", Name: "Website", GroupID: "g-eu", Status: "operational"},
+			{ID: "api-us", Name: "API", GroupID: "g-us", Status: "operational"},
+			{ID: "legacy-us", Name: "Legacy API", GroupID: "g-us", Status: "major_outage"},
+			{ID: "billing", Name: "Billing", Status: "operational"},
+		},
+		Incidents: []Incident{
+			{ID: "i1", Components: []AffectedComponent{{ID: "api-eu", Name: "API"}, {ID: "web-eu", Name: "Website"}}},
+			{ID: "i2", Components: []AffectedComponent{{ID: "legacy-us", Name: "Legacy API"}}},
+			{ID: "i3"},
+		},
+		ScheduledMaintenances: []Maintenance{
+			{ID: "m1", Components: []AffectedComponent{{ID: "unlisted", Name: "Website"}}},
+			{ID: "m2", Components: []AffectedComponent{{ID: "unlisted2", Name: "API"}}},
+		},
+	}
+}
+
+func ptr(s string) *string { return &s }
+
+func TestComponentFilter(t *testing.T) {
+	t.Parallel()
+	ids := func(s *Summary) (cs, is, ms []string) {
+		for _, c := range s.Components {
+			cs = append(cs, c.ID)
+		}
+		for _, in := range s.Incidents {
+			var a []string
+			for _, c := range in.Components {
+				a = append(a, c.ID)
+			}
+			is = append(is, in.ID+":"+strings.Join(a, ","))
+		}
+		for _, m := range s.ScheduledMaintenances {
+			ms = append(ms, m.ID)
+		}
+		return cs, is, ms
+	}
+	for _, tc := range []struct {
+		name       string
+		filter     config.ComponentFilter
+		components []string
+		incidents  []string
+		mnts       []string
+	}{
+		{
+			name:       "none",
+			components: []string{"g-eu", "g-us", "api-eu", "web-eu", "api-us", "legacy-us", "billing"},
+			incidents:  []string{"i1:api-eu,web-eu", "i2:legacy-us", "i3:"},
+			mnts:       []string{"m1", "m2"},
+		},
+		{
+			name:       "include by name, anchored",
+			filter:     config.ComponentFilter{Include: []config.ComponentMatch{{Name: ptr("API")}}},
+			components: []string{"g-eu", "g-us", "api-eu", "api-us"},
+			incidents:  []string{"i1:api-eu", "i3:"},
+			mnts:       []string{"m2"},
+		},
+		{
+			name:       "include by group, exclude by name",
+			filter:     config.ComponentFilter{Include: []config.ComponentMatch{{Group: ptr("Americas")}}, Exclude: []config.ComponentMatch{{Name: ptr("Legacy.*")}}},
+			components: []string{"g-us", "api-us"},
+			incidents:  []string{"i3:"},
+			mnts:       nil,
+		},
+		{
+			name:       "name and group together",
+			filter:     config.ComponentFilter{Exclude: []config.ComponentMatch{{Name: ptr("API"), Group: ptr("Europe")}}},
+			components: []string{"g-eu", "g-us", "web-eu", "api-us", "legacy-us", "billing"},
+			incidents:  []string{"i1:web-eu", "i2:legacy-us", "i3:"},
+			// m2's API is not listed: judged with group "", which is not Europe.
+			mnts: []string{"m1", "m2"},
+		},
+		{
+			// A component without group has group "".
+			name: "ungrouped only",
+			// The maintenances' unlisted components count as ungrouped.
+			filter:     config.ComponentFilter{Include: []config.ComponentMatch{{Group: ptr("")}, {Name: ptr("Billing")}}},
+			components: []string{"billing"},
+			incidents:  []string{"i3:"},
+			mnts:       []string{"m1", "m2"},
+		},
+	} {
+		f, err := newComponentFilter(&tc.filter)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := filterFixture()
+		f.apply(s)
+		cs, is, ms := ids(s)
+		if !slices.Equal(cs, tc.components) || !slices.Equal(is, tc.incidents) || !slices.Equal(ms, tc.mnts) {
+			t.Errorf("%s:\n got components %q incidents %q maintenances %q\nwant components %q incidents %q maintenances %q",
+				tc.name, cs, is, ms, tc.components, tc.incidents, tc.mnts)
+		}
+	}
+}
+
+func TestDeriveIndicator(t *testing.T) {
+	t.Parallel()
+	comps := func(statuses ...string) []Component {
+		var cs []Component
+		for i, s := range statuses {
+			cs = append(cs, Component{ID: string(rune('a' + i)), Status: s})
+		}
+		return cs
+	}
+	for _, tc := range []struct {
+		name string
+		s    Summary
+		want string
+	}{
+		{"nothing at all", Summary{}, "none"},
+		{"all operational", Summary{Components: comps("operational", "operational")}, "none"},
+		{"degraded", Summary{Components: comps("operational", "degraded_performance")}, "minor"},
+		{"partial", Summary{Components: comps("operational", "Partial Outage")}, "minor"},
+		{"one major", Summary{Components: comps("operational", "major_outage")}, "major"},
+		{"all major", Summary{Components: comps("major_outage", "MAJOR_OUTAGE")}, "critical"},
+		{"maintenance only", Summary{Components: comps("operational", "under_maintenance")}, "maintenance"},
+		{"maintenance and degraded", Summary{Components: comps("under_maintenance", "degraded_performance")}, "minor"},
+		{"maintenance in progress", Summary{ScheduledMaintenances: []Maintenance{{ID: "m", Status: "in_progress"}}}, "maintenance"},
+		{"scheduled maintenance", Summary{ScheduledMaintenances: []Maintenance{{ID: "m", Status: "scheduled"}}}, "none"},
+		{"incident impact", Summary{Components: comps("operational"), Incidents: []Incident{{ID: "i", Impact: "critical"}}}, "critical"},
+		{"incident without impact", Summary{Incidents: []Incident{{ID: "i", Impact: "none"}}}, "none"},
+		{"worst of both", Summary{Components: comps("major_outage", "operational"), Incidents: []Incident{{ID: "i", Impact: "minor"}}}, "major"},
+		// Unknown never reads as operational.
+		{"unknown component status", Summary{Components: comps("operational", "code_700")}, "minor"},
+		{"unknown impact", Summary{Incidents: []Incident{{ID: "i", Impact: "severe"}}}, "minor"},
+		{"groups do not count", Summary{Components: []Component{{ID: "g", Group: true, Status: "major_outage"}, {ID: "c", Status: "operational"}}}, "none"},
+	} {
+		if got := deriveIndicator(&tc.s); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
+
+// twoDocuments is a provider reading a main document and an optional
+// second one, recording what it was given.
+func twoDocuments(got *[][]byte, mu *sync.Mutex) *provider {
+	return &provider{
+		name: "two",
+		documents: func(u *url.URL) []string {
+			return []string{u.String() + "/main.json", u.String() + "/extra.json"}
+		},
+		optional: func(i int) bool { return i == 1 },
+		decode: func(docs [][]byte, _ *DecodeOptions) (*Summary, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			*got = slices.Clone(docs)
+			if !strings.Contains(string(docs[0]), "page") {
+				return nil, errors.New("no page")
+			}
+			return &Summary{Page: Page{Name: string(docs[0])}}, nil
+		},
+	}
+}
+
+// TestFetchDocuments: a provider's documents are fetched one after the
+// other; an optional one may be missing, any other failure fails the fetch
+// naming the document; validators are kept per document.
+func TestFetchDocuments(t *testing.T) {
+	t.Parallel()
+	var (
+		mu       sync.Mutex
+		status   = map[string]int{"/main.json": 200, "/extra.json": 200}
+		bodies   = map[string][]byte{"/main.json": []byte(`"page"`), "/extra.json": utf16Bytes(`"extra é"`, false, false)}
+		etags    = map[string]string{"/main.json": `"m1"`, "/extra.json": `"e1"`}
+		requests []string
+	)
+	srv := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		requests = append(requests, r.URL.Path+" "+r.Header.Get("If-None-Match"))
+		if inm := r.Header.Get("If-None-Match"); inm != "" && inm == etags[r.URL.Path] {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		w.Header().Set("ETag", etags[r.URL.Path])
+		if r.URL.Path == "/extra.json" {
+			w.Header().Set("Content-Type", "application/json;charset=utf-16")
+		}
+		w.WriteHeader(status[r.URL.Path])
+		_, _ = w.Write(bodies[r.URL.Path])
+	}))
+	var decoded [][]byte
+	p := twoDocuments(&decoded, &mu)
+	u, _ := url.Parse(srv.URL)
+	target := &Target{Name: "p", provider: p, documents: p.documents(u), SummaryURL: p.documents(u)[0]}
+	f := &Fetcher{}
+	fetch := func(v []Validators) (*Summary, Response, error, []string) {
+		mu.Lock()
+		requests = nil
+		mu.Unlock()
+		s, resp, err := f.FetchIfChanged(context.Background(), target, v)
+		mu.Lock()
+		defer mu.Unlock()
+		return s, resp, err, slices.Clone(requests)
+	}
+
+	s, resp, err, reqs := fetch(nil)
+	if err != nil || s == nil || string(decoded[1]) != `"extra é"` || !reflect.DeepEqual(resp.Validators, []Validators{{ETag: `"m1"`}, {ETag: `"e1"`}}) {
+		t.Fatalf("both documents: %v, %q, validators %+v", err, decoded, resp.Validators)
+	}
+	if !slices.Equal(reqs, []string{"/main.json ", "/extra.json "}) {
+		t.Errorf("requests %q", reqs)
+	}
+	validators := resp.Validators
+
+	// Nothing changed: one conditional request each, no decoding.
+	_, resp, err, reqs = fetch(validators)
+	if err != nil || !resp.NotModified || !slices.Equal(reqs, []string{`/main.json "m1"`, `/extra.json "e1"`}) {
+		t.Errorf("unchanged: %v, not modified %t, requests %q", err, resp.NotModified, reqs)
+	}
+
+	// Only the second changed: the first is asked again without validators,
+	// since only decoded data is cached.
+	mu.Lock()
+	etags["/extra.json"], bodies["/extra.json"] = `"e2"`, []byte(`"extra 2"`)
+	mu.Unlock()
+	_, resp, err, reqs = fetch(validators)
+	if err != nil || resp.NotModified || string(decoded[0]) != `"page"` || string(decoded[1]) != `"extra 2"` {
+		t.Errorf("second changed: %v, not modified %t, decoded %q", err, resp.NotModified, decoded)
+	}
+	if !slices.Equal(reqs, []string{`/main.json "m1"`, `/extra.json "e1"`, "/main.json "}) {
+		t.Errorf("second changed: requests %q", reqs)
+	}
+
+	// The optional document is missing: decoded as nil.
+	mu.Lock()
+	status["/extra.json"] = http.StatusNotFound
+	mu.Unlock()
+	if _, _, err, _ = fetch(nil); err != nil || decoded[1] != nil {
+		t.Errorf("optional document missing: %v, decoded %q", err, decoded)
+	}
+	// It fails otherwise, naming the document; Retry-After still counts.
+	mu.Lock()
+	status["/extra.json"] = http.StatusTooManyRequests
+	mu.Unlock()
+	_, resp, err, _ = fetch(nil)
+	var herr *HTTPError
+	if err == nil || !strings.HasPrefix(err.Error(), "/extra.json: unexpected HTTP status 429") || !errors.As(err, &herr) || resp.StatusCode != 429 {
+		t.Errorf("second document failing: %v (status %d)", err, resp.StatusCode)
+	}
+	// The main document is never optional.
+	mu.Lock()
+	status["/extra.json"], status["/main.json"] = 200, http.StatusNotFound
+	mu.Unlock()
+	if _, _, err, _ = fetch(nil); err == nil || !strings.HasPrefix(err.Error(), "unexpected HTTP status 404") {
+		t.Errorf("main document missing: %v", err)
+	}
+	// A decoding failure is a DecodeError.
+	mu.Lock()
+	status["/main.json"], bodies["/main.json"] = 200, []byte(`{}`)
+	mu.Unlock()
+	var derr *DecodeError
+	if _, _, err, _ = fetch(nil); !errors.As(err, &derr) {
+		t.Errorf("bad main document: %v, want a DecodeError", err)
+	}
+}
