@@ -97,6 +97,7 @@ func TestProbeDebug(t *testing.T) {
 	first := getDebug(t, env.h, "p0")
 	for _, want := range []string{
 		"Page:          p0\n",
+		"Provider:      statuspage\n",
 		"Document:      " + up.URL(0) + "/api/v2/summary.json\n",
 		"Settings:      timeout 1m0s, cache_ttl 1h0m0s, max_stale 15m0s, series_limit 20000\n",
 		"Cache:         miss: this lookup made the request\n",

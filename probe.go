@@ -91,7 +91,14 @@ func writeDebug(w io.Writer, t *statuspage.Target, res statuspage.Result[*collec
 		return fmt.Sprintf("%s (%s ago)", at.UTC().Format(time.RFC3339), now.Sub(at).Round(time.Millisecond))
 	}
 	fmt.Fprintf(w, "Page:          %s\n", t.Name)
-	fmt.Fprintf(w, "Document:      %s\n", t.SummaryURL)
+	fmt.Fprintf(w, "Provider:      %s\n", t.Provider())
+	for i, doc := range t.Documents() {
+		label := "Document:"
+		if i > 0 {
+			label = ""
+		}
+		fmt.Fprintf(w, "%-15s%s\n", label, doc)
+	}
 	fmt.Fprintf(w, "Settings:      timeout %s, cache_ttl %s, max_stale %s, series_limit %d\n", t.Timeout, t.CacheTTL, t.MaxStale, t.SeriesLimit)
 	fmt.Fprintf(w, "Cache:         %s: %s\n", res.Outcome, outcomeText[res.Outcome])
 	up, series := 0, 0

@@ -128,7 +128,8 @@ func refusedBy(err error) (Limit, bool) {
 
 // Observer receives the store's events, for self-monitoring.
 type Observer interface {
-	// UpstreamRequest is called after each upstream request; code is 0 when
+	// UpstreamRequest is called after each upstream request (a page's
+	// fetch makes one per document of its provider); code is 0 when
 	// no HTTP response arrived.
 	UpstreamRequest(page string, code int, d time.Duration)
 	// CacheResult is called once per Get.
@@ -351,7 +352,13 @@ func (s *Store[P]) refresh(ctx context.Context, t *Target, e *entry[P]) bool {
 		sum, resp, err = s.fetcher.FetchIfChanged(ctx, t, v)
 		release(sem)
 		if s.observer != nil {
-			s.observer.UpstreamRequest(t.Name, resp.StatusCode, resp.Duration)
+			for _, x := range resp.Exchanges {
+				s.observer.UpstreamRequest(t.Name, x.StatusCode, x.Duration)
+			}
+			if len(resp.Exchanges) == 0 {
+				// No request could be made (a credentials file gone bad).
+				s.observer.UpstreamRequest(t.Name, 0, resp.Duration)
+			}
 		}
 		e.recordRequest(Request{At: started, StatusCode: resp.StatusCode, Duration: resp.Duration,
 			Conditional: conditional(v), NotModified: resp.NotModified})

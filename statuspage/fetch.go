@@ -88,6 +88,16 @@ type Response struct {
 	// Validators identify the documents received, one per document, for
 	// the next conditional request; nil when no document sent any.
 	Validators []Validators
+	// Exchanges are the requests made, in order; empty when none could
+	// be made.
+	Exchanges []Exchange
+}
+
+// Exchange is one upstream request of a fetch.
+type Exchange struct {
+	// StatusCode is the HTTP status, 0 when no response arrived.
+	StatusCode int
+	Duration   time.Duration
 }
 
 // Validators are what a page said identifies a document: the ETag and
@@ -166,8 +176,7 @@ func (f *Fetcher) FetchIfChanged(ctx context.Context, t *Target, vs []Validators
 		if !changed {
 			v = vs[i]
 		}
-		d, status, err := f.get(ctx, t, u, v)
-		resp.StatusCode = status
+		d, err := f.exchange(ctx, t, u, v, &resp)
 		if err != nil {
 			var herr *HTTPError
 			if errors.As(err, &herr) && herr.StatusCode == http.StatusNotFound && t.optional(i) {
@@ -186,8 +195,7 @@ func (f *Fetcher) FetchIfChanged(ctx context.Context, t *Target, vs []Validators
 		if !docs[i].notModified {
 			continue
 		}
-		d, status, err := f.get(ctx, t, u, Validators{})
-		resp.StatusCode = status
+		d, err := f.exchange(ctx, t, u, Validators{}, &resp)
 		if err != nil {
 			return nil, resp, documentError(i, u, err)
 		}
@@ -217,6 +225,16 @@ func (f *Fetcher) FetchIfChanged(ctx context.Context, t *Target, vs []Validators
 		}
 	}
 	return s, resp, nil
+}
+
+// exchange requests one document (see get) and records the request in
+// resp.
+func (f *Fetcher) exchange(ctx context.Context, t *Target, u string, v Validators, resp *Response) (document, error) {
+	start := time.Now()
+	d, status, err := f.get(ctx, t, u, v)
+	resp.StatusCode = status
+	resp.Exchanges = append(resp.Exchanges, Exchange{StatusCode: status, Duration: time.Since(start)})
+	return d, err
 }
 
 // documentError names the document that failed when a provider reads

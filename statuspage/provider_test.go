@@ -3,8 +3,11 @@ package statuspage
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -364,6 +367,17 @@ func TestFetchDocuments(t *testing.T) {
 	if !slices.Equal(reqs, []string{`/main.json "m1"`, `/extra.json "e1"`, "/main.json "}) {
 		t.Errorf("second changed: requests %q", reqs)
 	}
+	// Each request is reported, for statuspage_exporter_upstream_requests_total.
+	if codes := []int{}; len(resp.Exchanges) == 3 {
+		for _, x := range resp.Exchanges {
+			codes = append(codes, x.StatusCode)
+		}
+		if !slices.Equal(codes, []int{304, 200, 200}) {
+			t.Errorf("second changed: exchanges %v", codes)
+		}
+	} else {
+		t.Errorf("second changed: %d exchanges, want 3", len(resp.Exchanges))
+	}
 
 	// The optional document is missing: decoded as nil.
 	mu.Lock()
@@ -395,5 +409,126 @@ func TestFetchDocuments(t *testing.T) {
 	var derr *DecodeError
 	if _, _, err, _ = fetch(nil); !errors.As(err, &derr) {
 		t.Errorf("bad main document: %v, want a DecodeError", err)
+	}
+}
+
+// providerDocuments returns, for each provider, the main document of its
+// first golden case in testdata/providers (testdata/summary's
+// active_incident for statuspage) and the instatus case's components.
+func providerDocuments(t *testing.T) map[string][][]byte {
+	t.Helper()
+	docs := map[string][][]byte{config.ProviderStatuspage: {fixture(t, "active_incident.json")}}
+	for name := range providers {
+		if name == config.ProviderStatuspage {
+			continue
+		}
+		dir := filepath.Join("..", "testdata", "providers", name)
+		paths, err := filepath.Glob(filepath.Join(dir, "*.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		slices.Sort(paths)
+		for _, path := range paths {
+			if strings.Contains(strings.TrimSuffix(filepath.Base(path), ".json"), ".") {
+				continue // a components document
+			}
+			main, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			components, err := os.ReadFile(strings.TrimSuffix(path, ".json") + ".components.json")
+			if err != nil && !os.IsNotExist(err) {
+				t.Fatal(err)
+			}
+			docs[name] = [][]byte{main, components}
+			break
+		}
+		if docs[name] == nil {
+			t.Fatalf("no golden case in %s", dir)
+		}
+	}
+	return docs
+}
+
+// targetOf is a page of provider as NewTargetSet makes it, with the
+// allow-lists that the golden cases of aws need.
+func targetOf(t *testing.T, provider string) *Target {
+	t.Helper()
+	page := "pages:\n  - name: p\n    provider: " + provider + "\n    url: http://127.0.0.1:9/p\n"
+	if provider == config.ProviderAWS {
+		page += "    aws: {regions: [us-east-1, us-west-2, eu-west-1, global]}\n"
+	}
+	c, err := config.Parse([]byte(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := NewTargetSet(c, ClientOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return set.Target("p")
+}
+
+// TestWrongPlatform gives every provider every other platform's document:
+// each fails, saying what it got, and none reads as a page in good health.
+func TestWrongPlatform(t *testing.T) {
+	t.Parallel()
+	docs := providerDocuments(t)
+	for reader := range providers {
+		target := targetOf(t, reader)
+		for platform, own := range docs {
+			if platform == reader {
+				continue
+			}
+			bodies := make([][]byte, len(target.Documents()))
+			for i := range bodies {
+				bodies[i] = own[0]
+			}
+			s, err := target.DecodeDocuments(bodies, nil)
+			if err == nil {
+				t.Errorf("provider %s accepted the %s document: %+v", reader, platform, s.Status)
+				continue
+			}
+			want := fmt.Sprintf("looks like %s; provider is %s", platformLooks[platform], reader)
+			if err.Error() != want {
+				t.Errorf("provider %s given the %s document: %q, want %q", reader, platform, err, want)
+			}
+		}
+	}
+}
+
+// TestEveryProviderReadsUTF16: a page served in UTF-16 (as AWS Health
+// does) reads as it does in UTF-8, whatever the platform, with a byte
+// order mark or by the charset alone.
+func TestEveryProviderReadsUTF16(t *testing.T) {
+	t.Parallel()
+	for provider, docs := range providerDocuments(t) {
+		target := targetOf(t, provider)
+		bodies := docs[:len(target.Documents())]
+		want, err := target.DecodeDocuments(bodies, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", provider, err)
+		}
+		for _, enc := range []struct {
+			name        string
+			bigEndian   bool
+			bom         bool
+			contentType string
+		}{
+			{"utf-16le", false, false, "application/json;charset=utf-16"},
+			{"utf-16be with BOM", true, true, "application/json"},
+		} {
+			converted := make([][]byte, len(bodies))
+			types := make([]string, len(bodies))
+			for i, b := range bodies {
+				if b != nil {
+					converted[i], types[i] = utf16Bytes(string(b), enc.bigEndian, enc.bom), enc.contentType
+				}
+			}
+			got, err := target.DecodeDocuments(converted, types)
+			if err != nil || !reflect.DeepEqual(got, want) {
+				t.Errorf("%s in %s: %v; the summary differs from UTF-8's: %t", provider, enc.name, err, !reflect.DeepEqual(got, want))
+			}
+		}
 	}
 }

@@ -1,0 +1,213 @@
+//go:build unix
+
+package e2e
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"unicode/utf16"
+
+	dto "github.com/prometheus/client_model/go"
+)
+
+// providerCase is a golden case of testdata/providers: its documents, the
+// extra settings of its page and what the exporter must serve for it.
+type providerCase struct {
+	provider, name      string
+	main, components    []byte // components: instatus only, nil when absent
+	settings, goldenDoc string
+}
+
+// firstProviderCase reads the first case, by name, of provider's golden
+// files: the one each provider keeps realistic, with an open incident.
+func firstProviderCase(tb testing.TB, provider string) providerCase {
+	tb.Helper()
+	dir := root("testdata", "providers", provider)
+	docs, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var names []string
+	for _, d := range docs {
+		if base := strings.TrimSuffix(filepath.Base(d), ".json"); !strings.Contains(base, ".") {
+			names = append(names, base)
+		}
+	}
+	if len(names) == 0 {
+		tb.Fatalf("no golden cases in %s", dir)
+	}
+	slices.Sort(names)
+	c := providerCase{provider: provider, name: names[0]}
+	read := func(ext string) []byte {
+		b, err := os.ReadFile(filepath.Join(dir, c.name+ext))
+		if err != nil && !os.IsNotExist(err) {
+			tb.Fatal(err)
+		}
+		return b
+	}
+	c.main, c.components = read(".json"), read(".components.json")
+	c.settings, c.goldenDoc = string(read(".page.yml")), string(read(".metrics"))
+	return c
+}
+
+// utf16LE is s as AWS Health sends its documents: UTF-16, little-endian,
+// without a byte order mark.
+func utf16LE(s []byte) []byte {
+	var b []byte
+	for _, u := range utf16.Encode([]rune(string(s))) {
+		b = append(b, byte(u), byte(u>>8))
+	}
+	return b
+}
+
+// dataLines returns the sample lines of page's data series (all but the
+// health series, which depend on when and how fast the page answered),
+// with the page label renamed to as, sorted.
+func dataLines(fams map[string]*dto.MetricFamily, page, as string) []string {
+	health := map[string]bool{
+		"statuspage_up": true, "statuspage_last_success_timestamp_seconds": true, "statuspage_fetch_duration_seconds": true,
+	}
+	var lines []string
+	for name, mf := range fams {
+		if health[name] || !strings.HasPrefix(name, "statuspage_") || strings.HasPrefix(name, "statuspage_exporter_") {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			var labels []string
+			mine := false
+			for _, l := range m.GetLabel() {
+				v := l.GetValue()
+				if l.GetName() == "page" {
+					mine, v = v == page, as
+				}
+				labels = append(labels, fmt.Sprintf("%s=%q", l.GetName(), v))
+			}
+			if mine {
+				lines = append(lines, fmt.Sprintf("%s{%s} %g", name, strings.Join(labels, ","), m.GetGauge().GetValue()))
+			}
+		}
+	}
+	slices.Sort(lines)
+	return lines
+}
+
+// TestProviders runs the binary against a fake upstream serving one page of
+// each platform as the platform does (AWS in UTF-16, Instatus as two
+// documents), plus an older Instatus page without components, and a
+// status.io page whose vendor moved to Statuspage. Each page's data series
+// must be its golden file's: what the unit tests check of the decoders
+// holds through HTTP, the cache and the exposition.
+func TestProviders(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary; skipped with -short")
+	}
+	t.Parallel()
+	u := newUpstream(t, nil)
+	var cases []providerCase
+	var cfg strings.Builder
+	cfg.WriteString("pages:\n")
+	for _, provider := range []string{"statusio", "slack", "gcp", "aws", "instatus"} {
+		c := firstProviderCase(t, provider)
+		cases = append(cases, c)
+		page := provider + "-page"
+		switch provider {
+		case "aws":
+			u.handle(page, serveBody("application/json;charset=utf-16", utf16LE(c.main)))
+		case "instatus":
+			u.handle(page, func(w http.ResponseWriter, r *http.Request) {
+				switch {
+				case strings.HasSuffix(r.URL.Path, "/summary.json"):
+					serveJSON(c.main)(w, r)
+				case strings.HasSuffix(r.URL.Path, "/v3/components.json") && c.components != nil:
+					serveJSON(c.components)(w, r)
+				default:
+					http.NotFound(w, r)
+				}
+			})
+		default:
+			u.handle(page, serveJSON(c.main))
+		}
+		fmt.Fprintf(&cfg, "  - name: %s\n    provider: %s\n    url: %s\n", page, provider, u.url(page))
+		for line := range strings.SplitSeq(strings.TrimRight(c.settings, "\n"), "\n") {
+			if line != "" {
+				cfg.WriteString("    " + line + "\n")
+			}
+		}
+	}
+	// An Instatus page from before components were published.
+	instatus := cases[len(cases)-1]
+	u.handle("instatus-old", func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/summary.json") {
+			serveJSON(instatus.main)(w, r)
+			return
+		}
+		http.NotFound(w, r)
+	})
+	// A vendor that moved from status.io to Statuspage.
+	u.handle("moved", serveJSON(fixture(t, "active_incident.json")))
+	fmt.Fprintf(&cfg, "  - name: instatus-old\n    provider: instatus\n    url: %s\n", u.url("instatus-old"))
+	fmt.Fprintf(&cfg, "  - name: moved\n    provider: statusio\n    url: %s\n", u.url("moved"))
+	cfgPath := filepath.Join(t.TempDir(), "statuspage_exporter.yml")
+	writeFile(t, cfgPath, cfg.String())
+
+	p := start(t, cfgPath, startOptions{})
+	code, body, _ := p.scrape(t, "/metrics", 0)
+	if code != http.StatusOK {
+		t.Fatalf("/metrics: HTTP %d", code)
+	}
+	fams := parse(t, body)
+	for _, c := range cases {
+		page := c.provider + "-page"
+		t.Run(c.provider, func(t *testing.T) {
+			if v := gauge(body, fmt.Sprintf(`statuspage_up{page=%q}`, page)); v != 1 {
+				t.Errorf("statuspage_up{page=%q} = %v, want 1; log:\n%s", page, v, lastLines(p.output.String(), 20))
+			}
+			got := dataLines(fams, page, c.name)
+			want := dataLines(parse(t, c.goldenDoc), c.name, c.name)
+			if len(want) == 0 {
+				t.Fatalf("testdata/providers/%s/%s.metrics has no data series", c.provider, c.name)
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("the data series of %s differ from testdata/providers/%s/%s.metrics:\n got %s\nwant %s",
+					page, c.provider, c.name, strings.Join(got, "\n     "), strings.Join(want, "\n     "))
+			}
+		})
+	}
+	if hits := u.hits("/aws-page"); hits != 1 {
+		t.Errorf("the aws page was asked %d times, want 1", hits)
+	}
+	if hits := u.hits("/instatus-page/v3/components.json"); hits != 1 {
+		t.Errorf("the instatus components document was asked %d times, want 1", hits)
+	}
+
+	t.Run("instatus without components", func(t *testing.T) {
+		if v := gauge(body, `statuspage_up{page="instatus-old"}`); v != 1 {
+			t.Errorf(`statuspage_up{page="instatus-old"} = %v, want 1`, v)
+		}
+		if n := countPage(fams["statuspage_component_status"], "instatus-old"); n != 0 {
+			t.Errorf("%d component series for a page without a components document, want none", n)
+		}
+		if n := countPage(fams["statuspage_page_status"], "instatus-old"); n == 0 {
+			t.Error("no page status for the page without a components document")
+		}
+	})
+	t.Run("migration detected", func(t *testing.T) {
+		if v := gauge(body, `statuspage_up{page="moved"}`); v != 0 {
+			t.Errorf(`statuspage_up{page="moved"} = %v, want 0`, v)
+		}
+		for name, mf := range fams {
+			if n := countPage(mf, "moved"); n > 0 && strings.Contains(name, "component") {
+				t.Errorf("%s has %d series of the moved page, want none", name, n)
+			}
+		}
+		if !p.hasLog("Fetching page failed", "page=moved", "looks like a Statuspage document; provider is statusio") {
+			t.Errorf("no log line saying the moved page looks like Statuspage; log:\n%s", lastLines(p.output.String(), 20))
+		}
+	})
+	p.checkAlive(t)
+}
