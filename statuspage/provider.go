@@ -167,7 +167,9 @@ func (t *Target) setProvider(u *url.URL, s *config.Settings) error {
 // provider's: what it looks like, when that is known, and what the page
 // expects.
 func wrongShape(body []byte, provider, reason string) error {
-	if looks := looksLike(body); looks != "" {
+	// A document that looks like the provider's own but is broken inside
+	// is best described by the decoder's reason.
+	if looks := looksLike(body); looks != "" && looks != platformLooks[provider] {
 		return fmt.Errorf("looks like %s; provider is %s", looks, provider)
 	}
 	return fmt.Errorf("not a %s document: %s", provider, reason)
