@@ -135,7 +135,7 @@ func TestDecodeSlackFields(t *testing.T) {
 	in := s.Incidents[0]
 	want := Incident{
 		ID: "2417", Name: "Threads are slow", Status: "active", Impact: "minor",
-		Shortlink: "https://slack-status.example/2026-07/ab",
+		Shortlink:  "https://slack-status.example/2026-07/ab",
 		Components: []AffectedComponent{{ID: "Messaging", Name: "Messaging"}, {ID: "Files", Name: "Files"}},
 	}
 	if in.ID != want.ID || in.Name != want.Name || in.Status != want.Status || in.Impact != want.Impact ||
@@ -385,18 +385,17 @@ func TestDecodeSlackUTF16(t *testing.T) {
 		return b
 	}
 	for _, tc := range []struct {
-		name          string
-		bigEndian     bool
-		bom           bool
-		contentType   string
-		wantTruncated bool
+		name        string
+		bigEndian   bool
+		bom         bool
+		contentType string
 	}{
-		{"LE with BOM", false, true, "application/json", false},
-		{"BE with BOM", true, true, "application/json", false},
-		{"LE charset", false, false, "application/json; charset=utf-16le", false},
-		{"BE charset", true, false, "application/json; charset=UTF-16BE", false},
-		{"LE without anything", false, false, "application/json", false},
-		{"BE without anything", true, false, "", false},
+		{"LE with BOM", false, true, "application/json"},
+		{"BE with BOM", true, true, "application/json"},
+		{"LE charset", false, false, "application/json; charset=utf-16le"},
+		{"BE charset", true, false, "application/json; charset=UTF-16BE"},
+		{"LE without anything", false, false, "application/json"},
+		{"BE without anything", true, false, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
