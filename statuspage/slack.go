@@ -10,8 +10,8 @@ import (
 	"github.com/statuspage-exporter/statuspage_exporter/config"
 )
 
-// Slack's status API (https://slack-status.com/api/v2.0.0/current, public,
-// no key) answers one object:
+// decodeSlack reads the document of Slack's status API
+// (https://slack-status.com/api/v2.0.0/current, public, no key), one object:
 //
 //	{"status": "ok"|"active", "date_created", "date_updated",
 //	 "active_incidents": [{"id", "date_created", "date_updated", "title",
@@ -29,13 +29,17 @@ import (
 // What maps to what:
 //
 //   - Page: date_updated is the page's updated time. Slack gives no page
-//     name, id or indicator: the indicator is derived (Summary.Derive), and
-//     the top-level status (ok, active) is not used.
+//     name, id or indicator: the indicator is derived (Summary.Derive). The
+//     top-level status (ok, active) only checks the shape: an object with
+//     a status text and no active_incidents is accepted only when it is
+//     "ok" (the first version of the API left the list out then); a list
+//     of items (the history endpoint's answer) is refused with a hint.
 //   - Components: one per service, its id and name the service name (the
 //     name is the only identity Slack gives, and it is injective). The
 //     services are slackServices, which are reported operational while no
-//     item names them, then every other service an open item names, in the
-//     order of first appearance (Slack renames services: "Connections" in
+//     item names them, then every other service an open item names
+//     (trimmed; an empty name is no service), in the order of first
+//     appearance (Slack renames services: "Connections" in
 //     2019 is "Connectivity" now). A service named by an open item takes
 //     the worst of its items' effects (slackRank): outage major_outage,
 //     incident partial_outage, notice degraded_performance (a notice names
@@ -44,8 +48,10 @@ import (
 //     below partial_outage), a maintenance in progress under_maintenance; an
 //     item without a type and a scheduled maintenance leave it as it is.
 //     No groups, no updated time per component.
-//   - Items (active_incidents): resolved, completed and cancelled items are
-//     closed and left out. A maintenance is an item whose status is
+//   - Items (active_incidents): resolved, completed and cancelled (or
+//     canceled) items are closed and left out; any other item is open, one
+//     without a status too (it is in the list of active ones). An element
+//     that is not an object is no item. A maintenance is an item whose status is
 //     scheduled (Slack's planned maintenance) or whose type names a
 //     maintenance: scheduled is scheduled, active in_progress, any other
 //     status kept as its own state. Every other open item is an incident:
