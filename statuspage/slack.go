@@ -43,8 +43,8 @@ import (
 //     2019 is "Connectivity" now). A service named by an open item takes
 //     the worst of its items' effects (slackRank): outage major_outage,
 //     incident partial_outage, notice degraded_performance (a notice names
-//     a service with a real, smaller problem: "Trouble authenticating
-//     through Google" on Login/SSO), an unknown type its own state (ranked
+//     a service with a real, smaller problem: in 2019, failing Google
+//     sign-in on Login/SSO or failing account emails), an unknown type its own state (ranked
 //     below partial_outage), a maintenance in progress under_maintenance; an
 //     item without a type and a scheduled maintenance leave it as it is.
 //     No groups, no updated time per component.
