@@ -540,15 +540,17 @@ type jsonText string
 // UnmarshalJSON implements json.Unmarshaler.
 func (s *jsonText) UnmarshalJSON(b []byte) error {
 	*s = ""
-	var v any
-	if json.Unmarshal(b, &v) != nil {
-		return nil
-	}
-	switch v := v.(type) {
-	case string:
-		*s = jsonText(v)
-	case float64, bool:
-		*s = jsonText(bytes.TrimSpace(b))
+	// encoding/json hands over one valid value: its first byte says which
+	// kind, without decoding it into an interface first.
+	switch {
+	case len(b) == 0:
+	case b[0] == '"':
+		var v string
+		if json.Unmarshal(b, &v) == nil {
+			*s = jsonText(v)
+		}
+	case b[0] == '-' || b[0] >= '0' && b[0] <= '9' || b[0] == 't' || b[0] == 'f':
+		*s = jsonText(b) // a number or a boolean, as written
 	}
 	return nil
 }
