@@ -88,9 +88,10 @@ func decodeStatusio(docs [][]byte, _ *DecodeOptions) (*Summary, error) {
 
 	rows := statusioComponents(s, r.Status)
 	// The joins of affected lists with the page's rows may cost at most a
-	// step per byte of the document, so that no document makes quadratic
-	// work; real documents use a tiny part of it.
-	budget := len(body)
+	// step (and make at most an entry) per eight bytes of the document, so
+	// that no document makes quadratic work or memory; real documents use
+	// a tiny part of it (a GitLab capture: 2 steps of 1,250).
+	budget := len(body) / 8
 	s.Incidents = make([]Incident, 0, len(r.Incidents))
 	for i := range r.Incidents {
 		e := &r.Incidents[i]
@@ -257,8 +258,12 @@ type statusioRow struct {
 	id, name, container string
 }
 
-// statusioRows are the page's component rows by raw component id.
-type statusioRows map[string][]statusioRow
+// statusioRows are the page's component rows by raw component id, and by
+// row id.
+type statusioRows struct {
+	byComponent map[string][]statusioRow
+	byID        map[string]statusioRow
+}
 
 // statusioComponents fills s.Components from the document's components,
 // group rows first, and returns the rows by component id. An entry without
@@ -270,15 +275,18 @@ type statusioRows map[string][]statusioRow
 func statusioComponents(s *Summary, cs []statusioComponent) statusioRows {
 	var groups, comps []Component
 	groupIDs := make(map[string]bool)
-	compIDs := make(map[string]bool, len(cs))
-	rows := make(statusioRows, len(cs))
+	rows := statusioRows{
+		byComponent: make(map[string][]statusioRow, len(cs)),
+		byID:        make(map[string]statusioRow, len(cs)),
+	}
 	add := func(c Component, raw, container string) {
-		if compIDs[c.ID] {
+		if _, dup := rows.byID[c.ID]; dup {
 			return
 		}
-		compIDs[c.ID] = true
+		r := statusioRow{id: c.ID, name: c.Name, container: container}
+		rows.byID[c.ID] = r
+		rows.byComponent[raw] = append(rows.byComponent[raw], r)
 		comps = append(comps, c)
-		rows[raw] = append(rows[raw], statusioRow{id: c.ID, name: c.Name, container: container})
 	}
 	for i := range cs {
 		c := &cs[i]
@@ -345,18 +353,31 @@ func statusioPart(id string) string {
 // a listed container; when it has none there (or the container list is
 // empty), all its rows, since the event names the component; a component
 // the page does not list is kept with its own id and the listed name (the
-// component filter judges it by name). Each listed component counts once.
-// Every row visited costs a step of budget; with the budget spent, the
-// rest of the lists is left out.
-func (rows statusioRows) affected(e *statusioEvent, budget *int) []AffectedComponent {
+// component filter judges it by name). Each listed component and
+// container counts once.
+//
+// The join visits the smaller of the component's rows and the listed
+// containers, and every visit spends a step of budget: a document can make
+// only linear work. A component the budget no longer covers is kept as
+// one the page does not list (only hostile documents get there).
+func (rows *statusioRows) affected(e *statusioEvent, budget *int) []AffectedComponent {
 	if len(e.ComponentsAffected) == 0 {
 		return nil
 	}
 	containers := make(map[string]bool, len(e.ContainersAffected))
+	listed := make([]string, 0, len(e.ContainersAffected))
 	for i := range e.ContainersAffected {
-		if id := e.ContainersAffected[i].id(); id != "" {
+		if id := e.ContainersAffected[i].id(); id != "" && !containers[id] {
 			containers[id] = true
+			listed = append(listed, id)
 		}
+	}
+	spend := func(n int) bool {
+		if *budget < n {
+			return false
+		}
+		*budget -= n
+		return true
 	}
 	var out []AffectedComponent
 	seen := make(map[string]bool, len(e.ComponentsAffected))
@@ -367,26 +388,34 @@ func (rows statusioRows) affected(e *statusioEvent, budget *int) []AffectedCompo
 			continue
 		}
 		seen[id] = true
-		rs := rows[id]
-		if len(rs) == 0 {
+		rs := rows.byComponent[id]
+		n := len(out)
+		switch {
+		case len(rs) == 0:
+		case len(listed) < len(rs) && spend(len(listed)):
+			for _, k := range listed {
+				if r, ok := rows.byID[statusioPairID(id, k)]; ok {
+					out = append(out, AffectedComponent{ID: r.id, Name: r.name})
+				}
+			}
+		case len(listed) >= len(rs) && spend(len(rs)):
+			for _, r := range rs {
+				if containers[r.container] {
+					out = append(out, AffectedComponent{ID: r.id, Name: r.name})
+				}
+			}
+		default:
+			rs = nil // over budget
+		}
+		if len(out) > n {
+			continue
+		}
+		if len(rs) == 0 || !spend(len(rs)) {
 			out = append(out, AffectedComponent{ID: statusioPart(id), Name: string(ref.Name)})
 			continue
 		}
-		if *budget < 2*len(rs) {
-			*budget = 0
-			break
-		}
-		*budget -= 2 * len(rs)
-		n := len(out)
 		for _, r := range rs {
-			if containers[r.container] {
-				out = append(out, AffectedComponent{ID: r.id, Name: r.name})
-			}
-		}
-		if len(out) == n {
-			for _, r := range rs {
-				out = append(out, AffectedComponent{ID: r.id, Name: r.name})
-			}
+			out = append(out, AffectedComponent{ID: r.id, Name: r.name})
 		}
 	}
 	return out
