@@ -11,8 +11,9 @@ import (
 	"github.com/statuspage-exporter/statuspage_exporter/config"
 )
 
-// status.io's public status API: GET https://api.status.io/1.0/status/<page
-// id> answers one document, the configured URL itself:
+// decodeStatusio reads a document of status.io's public status API: GET
+// https://api.status.io/1.0/status/<page id> (the configured URL itself;
+// public, no key) answers:
 //
 //	{"result": {
 //	  "status_overall": {updated, status, status_code},
@@ -50,7 +51,7 @@ import (
 //     message's datetime, status from the newest message's state, impact
 //     from the worst message status (100 none, 200 maintenance, 300 minor,
 //     400 major, 500 and 600 critical), affected components as
-//     statusioAffected says. No shortlink: the API gives none.
+//     statusioRows.affected says. No shortlink: the API gives none.
 //   - Maintenances: active ones in_progress, upcoming ones scheduled; id,
 //     name, start datetime_planned_start, end datetime_planned_end, updated
 //     the newest message's datetime, affected components as for incidents.
@@ -59,11 +60,16 @@ import (
 // A code with no mapping is kept as its own state (the code as text), never
 // read as operational. Codes may come as numbers or numeric strings; a
 // status entry without a code is read from its text ("Partial Service
-// Disruption"). Entries without an id are skipped (see decodeStatusio).
+// Disruption"). Components and containers without an id are skipped (see
+// statusioComponents); incidents and maintenances without one get a
+// derived id (see statusioEvent.id).
 //
-// The message state vocabulary is unverified: the captures show 100 on a
-// first "we are investigating" message and 200 on later ones, and status.io's
-// dashboard offers investigating, identified and monitoring, in that order.
+// The message state vocabulary (100 investigating, 200 identified, 300
+// monitoring) is unverified: no documentation states it; the real captures
+// show 100 on a first "we are investigating" message and 200 on messages
+// written once the cause was known, and 300 is taken to be the next step.
+// The captures list only open incidents under "incidents" and no state
+// that would mean resolved: every incident listed is kept as open.
 func decodeStatusio(docs [][]byte, _ *DecodeOptions) (*Summary, error) {
 	if len(docs) == 0 || docs[0] == nil {
 		return nil, errors.New("no status.io document")
@@ -220,9 +226,10 @@ var (
 	}
 )
 
-// statusioCode is a status code as text ("400" for 400, "400" or "400.0"):
-// from text when code is empty, "" when both are. A code that is no
-// integer is kept as normalState of what it says.
+// statusioCode is an entry's status code as text: "400" whether it came as
+// 400, "400", 400.0 or 4e2; read from the status text when there is no
+// code; "" when there is neither. A code that is no number is kept as
+// normalState of what it says.
 func statusioCode(code, text jsonText) string {
 	if c := strings.TrimSpace(string(code)); c != "" {
 		if n, ok := statusioNumber(c); ok {
