@@ -198,8 +198,9 @@ type gcpNamed struct {
 }
 
 // gcpNamedList is a list of products or locations. An element given as a
-// bare string is taken as both title and id; one of another type, or
-// naming nothing, is skipped; a list of another type is empty.
+// bare string is taken as both title and id; one of another type (a bare
+// number names nothing one would configure), or naming nothing, is
+// skipped; a list of another type is empty.
 type gcpNamedList []gcpNamed
 
 // UnmarshalJSON implements json.Unmarshaler.
@@ -211,7 +212,7 @@ func (l *gcpNamedList) UnmarshalJSON(b []byte) error {
 	}
 	for _, r := range raw {
 		var n gcpNamed
-		var s jsonText
+		var s string
 		var obj struct {
 			Title jsonText `json:"title"`
 			ID    jsonText `json:"id"`
@@ -219,7 +220,7 @@ func (l *gcpNamedList) UnmarshalJSON(b []byte) error {
 		if json.Unmarshal(r, &obj) == nil {
 			n = gcpNamed{Title: strings.TrimSpace(string(obj.Title)), ID: strings.TrimSpace(string(obj.ID))}
 		} else if json.Unmarshal(r, &s) == nil {
-			n = gcpNamed{Title: strings.TrimSpace(string(s)), ID: strings.TrimSpace(string(s))}
+			n = gcpNamed{Title: strings.TrimSpace(s), ID: strings.TrimSpace(s)}
 		}
 		if n.Title != "" || n.ID != "" {
 			*l = append(*l, n)
