@@ -30,10 +30,10 @@ import (
 //
 // Only open incidents count: end absent, null or an empty (or blank)
 // string. A closed incident can keep SERVICE_DISRUPTION as its last
-// update's status; it is history and makes nothing. Closed incidents are
-// decoded into a small struct without update texts and dropped at once, so
-// the work is linear in the body and the memory kept is that of the open
-// incidents.
+// update's status; it is history and makes nothing. Of a closed incident
+// only end and modified are read, and nothing of any element's updates or
+// texts is kept, so the work is linear in the body and the memory kept is
+// that of the open incidents (and one element's bytes at a time).
 //
 // An open incident is kept when one of its products is in the page's
 // product allow-list (title or id, case-insensitively; an empty list allows
@@ -93,17 +93,27 @@ func decodeGCP(docs [][]byte, o *DecodeOptions) (*Summary, error) {
 		return nil, err
 	}
 	values, incidents := 0, 0
+	var raw json.RawMessage // one element at a time, its buffer reused
 	for dec.More() {
-		var in gcpIncident
-		if err := dec.Decode(&in); err != nil {
-			// A value of an unexpected type leaves its field empty and the
-			// decoder past the element; only broken JSON ends the feed.
-			var typeErr *json.UnmarshalTypeError
-			if !errors.As(err, &typeErr) {
-				return nil, err
-			}
+		if err := dec.Decode(&raw); err != nil {
+			return nil, err // broken JSON
 		}
 		values++
+		// Most of the feed is closed incidents: their end and modified
+		// are all that is read of them.
+		var head gcpHead // another type than an object leaves it empty
+		if err := decodeLenient(raw, &head); err != nil {
+			return nil, err
+		}
+		d.feedModified(head.Modified)
+		if head.End.set {
+			incidents++
+			continue
+		}
+		var in gcpIncident // a field of another type stays empty
+		if err := decodeLenient(raw, &in); err != nil {
+			return nil, err
+		}
 		if !in.looksLikeIncident() {
 			continue // a stray value among incidents: skipped, see below
 		}
@@ -124,7 +134,14 @@ func decodeGCP(docs [][]byte, o *DecodeOptions) (*Summary, error) {
 	return d.summary(), nil
 }
 
-// gcpIncident is the part of a feed element the exporter reads; updates[]
+// gcpHead is what is read of every element: whether it is closed, and
+// when it changed.
+type gcpHead struct {
+	Modified Timestamp `json:"modified"`
+	End      gcpEnd    `json:"end"`
+}
+
+// gcpIncident is the part of an open incident the exporter reads; updates[]
 // and the texts are not decoded at all.
 type gcpIncident struct {
 	ID           jsonText     `json:"id"`
@@ -132,7 +149,6 @@ type gcpIncident struct {
 	Begin        Timestamp    `json:"begin"`
 	Created      Timestamp    `json:"created"`
 	Modified     Timestamp    `json:"modified"`
-	End          gcpEnd       `json:"end"`
 	ExternalDesc jsonText     `json:"external_desc"`
 	Update       gcpUpdate    `json:"most_recent_update"`
 	LegacyUpdate gcpUpdate    `json:"most-recent-update"`
@@ -150,7 +166,7 @@ type gcpIncident struct {
 // in the array is not one.
 func (in *gcpIncident) looksLikeIncident() bool {
 	return in.ID != "" || in.Number != "" || in.ExternalDesc != "" || !in.Begin.IsZero() ||
-		!in.Modified.IsZero() || in.End.set || in.Update.present || in.LegacyUpdate.present ||
+		!in.Modified.IsZero() || in.Update.present || in.LegacyUpdate.present ||
 		in.StatusImpact != "" || in.ServiceKey != "" || len(in.Products) > 0
 }
 
@@ -272,15 +288,17 @@ func (d *gcpDecoder) summary() *Summary {
 	return &s
 }
 
-// add takes one feed element: its modified time always, the incident only
-// when it is open, allowed and not a repeat (the first occurrence wins).
+// feedModified records the modified time of an element of the feed: the
+// page's updated time is the newest.
+func (d *gcpDecoder) feedModified(modified Timestamp) {
+	if modified.After(d.s.Page.UpdatedAt.Time) {
+		d.s.Page.UpdatedAt = modified
+	}
+}
+
+// add takes an open incident when it is allowed and not a repeat (the
+// first occurrence wins).
 func (d *gcpDecoder) add(in *gcpIncident) {
-	if in.Modified.After(d.s.Page.UpdatedAt.Time) {
-		d.s.Page.UpdatedAt = in.Modified
-	}
-	if in.End.set {
-		return
-	}
 	products := d.allowedProducts(in)
 	if len(products) == 0 && d.products != nil {
 		return // none of its products is watched
@@ -454,15 +472,20 @@ func gcpImpact(in *gcpIncident) string {
 }
 
 // gcpIncidentID is the incident's id; a legacy incident has none, and its
-// number is unique only per service, so its id is the tail of its uri
-// ("/incident/compute/20009" is compute/20009), else service_key/number.
+// number is unique only per service, so its id is the path of its uri
+// after incident/ or incidents/ ("/incident/compute/20009" is
+// compute/20009), else service_key/number, else the number.
 // An element with neither is named by a hash of its begin time and
 // description, stable while those stay.
 func gcpIncidentID(in *gcpIncident) string {
 	if id := strings.TrimSpace(string(in.ID)); id != "" {
 		return id
 	}
-	uri := strings.Trim(strings.TrimSpace(string(in.URI)), "/")
+	uri := strings.TrimSpace(string(in.URI))
+	if _, rest, ok := strings.Cut(uri, "://"); ok { // an absolute URL: its path
+		_, uri, _ = strings.Cut(rest, "/")
+	}
+	uri = strings.Trim(uri, "/")
 	for _, prefix := range []string{"incidents/", "incident/"} {
 		uri = strings.TrimPrefix(uri, prefix)
 	}
