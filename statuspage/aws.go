@@ -24,8 +24,10 @@ import (
 //
 // What maps to what:
 //
-//   - An event is open while it has no end_time (absent, null, "" or 0) and
-//     its status is not 0; a resolved event makes nothing.
+//   - An event is open while it has no end_time (absent, null, "", 0) and
+//     its status is not 0: the capture's resolved event has both, and
+//     other clients (stts) read status "0" alone as resolved. A resolved
+//     event makes nothing.
 //   - An event's region is the fourth field of its arn
 //     (arn:aws:health:<region>:...; empty is "global"); without an arn, the
 //     region suffix of its service ("ec2-us-west-2"); without either, the
@@ -45,9 +47,10 @@ import (
 //   - Each open event is an incident: id the arn (without one,
 //     "<service>@<date>" in epoch seconds, or a hash of the summary when
 //     both are missing), name summary, impact from status (1 none, 2 minor,
-//     3 major, another code kept), started date, updated the newest
-//     event_log timestamp (date without one), affected components its
-//     allowed impacted services. AWS has no lifecycle (investigating,
+//     3 major, another code kept), started date, updated the newest of
+//     date and the event_log timestamps (the capture's only log entry is
+//     older than its date: AWS posts some events after the fact), affected
+//     components its allowed impacted services. AWS has no lifecycle (investigating,
 //     resolved…): its codes are severities, already the impact, so the
 //     incident status stays absent.
 //   - Times are epoch seconds; a value above 1e11 is taken as milliseconds
@@ -99,7 +102,7 @@ type awsEvent struct {
 	Status          awsCode
 	Service         jsonText
 	Summary         jsonText
-	EndTime         jsonText
+	EndTime         awsCode
 	EventLog        []awsLogEntry
 	ImpactedService map[string]awsImpactedItem
 }
@@ -156,11 +159,10 @@ func (e *awsEvent) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// open reports whether e is still open: no end_time, and a status other
-// than 0 (the capture's resolved event has both).
+// open reports whether e is still open: no end_time (an end_time of 0
+// or below is none), and a status other than 0.
 func (e *awsEvent) open() bool {
-	end := strings.TrimSpace(string(e.EndTime))
-	if end != "" && end != "0" {
+	if e.EndTime.set() && !(e.EndTime.num.OK && e.EndTime.num.Value <= 0) {
 		return false
 	}
 	return !e.Status.is(0)
