@@ -172,7 +172,7 @@ func wrongShape(body []byte, provider, reason string) error {
 	if looks := looksLike(body); looks != "" && looks != platformLooks[provider] {
 		return fmt.Errorf("looks like %s; provider is %s", looks, provider)
 	}
-	return fmt.Errorf("not a %s document: %s", provider, reason)
+	return fmt.Errorf("not %s: %s", platformLooks[provider], reason)
 }
 
 // otherPlatform is an error when body looks like the document of another

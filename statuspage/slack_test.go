@@ -285,12 +285,9 @@ func TestDecodeSlackShape(t *testing.T) {
 		{"active without list", `{"status":"active"}`, `status "active" without active_incidents`},
 		{"active with null list", `{"status":"active","active_incidents":null}`, `without active_incidents`},
 		{"status object", `{"status":{"indicator":"none"}}`, "no status text and no active_incidents"},
-		// The decoder's reason is "active_incidents is not a list", but
-		// wrongShape names what the body looks like first, and a body with
-		// active_incidents looks like Slack's own document (a framework
-		// issue, reported): only the refusal is asserted here.
-		{"list of another type", `{"status":"ok","active_incidents":{"id":1}}`, "slack"},
-		{"list as text", `{"status":"ok","active_incidents":"[]"}`, "slack"},
+		// Slack's own shape, broken inside: the decoder's reason.
+		{"list of another type", `{"status":"ok","active_incidents":{"id":1}}`, "not a Slack status document: active_incidents is not a list"},
+		{"list as text", `{"status":"ok","active_incidents":"[]"}`, "not a Slack status document: active_incidents is not a list"},
 		{"statuspage", `{"page":{"id":"x","name":"X"},"status":{"indicator":"none"},"components":[]}`, "looks like a Statuspage document"},
 		{"statusio", `{"result":{"status_overall":{"status_code":100},"status":[]}}`, "looks like a status.io document"},
 		{"instatus", `{"page":{"name":"X","status":"UP"}}`, "looks like an Instatus summary"},
