@@ -252,13 +252,17 @@ type gcpDecoder struct {
 	seen                map[string]bool // incident ids
 	component           map[string]int  // component id → index in s.Components
 	rank                []int           // rank of each component's status
+	dashboard           string          // the base of the incidents' uri
 }
 
 func newGCPDecoder(o *DecodeOptions) *gcpDecoder {
-	d := &gcpDecoder{seen: map[string]bool{}, component: map[string]int{}}
+	d := &gcpDecoder{seen: map[string]bool{}, component: map[string]int{}, dashboard: gcpDashboard}
 	if o != nil {
 		d.products = allowList(o.GCP.Products)
 		d.locations = allowList(o.GCP.Locations)
+		if strings.HasPrefix(o.URL, workspaceDashboard) {
+			d.dashboard = workspaceDashboard
+		}
 	}
 	d.s.Derive = true
 	return d
@@ -326,7 +330,7 @@ func (d *gcpDecoder) add(in *gcpIncident) {
 		Name:       firstLine(string(in.ExternalDesc)),
 		Status:     normalState(string(update)),
 		Impact:     gcpImpact(in),
-		Shortlink:  gcpShortlink(string(in.URI)),
+		Shortlink:  gcpShortlink(d.dashboard, string(in.URI)),
 		CreatedAt:  in.Created,
 		StartedAt:  in.Begin,
 		UpdatedAt:  in.Modified,
@@ -506,13 +510,19 @@ func gcpIncidentID(in *gcpIncident) string {
 	return fmt.Sprintf("gcp-%016x", h.Sum64())
 }
 
-// gcpDashboard is the base of the incidents' uri.
-const gcpDashboard = "https://status.cloud.google.com/"
+// The bases of the incidents' uri: Google Cloud's dashboard, and Google
+// Workspace's, which serves its feed in the same format (its page's url
+// starts with workspaceDashboard; any other url reads as Google Cloud's, a
+// mirror included).
+const (
+	gcpDashboard       = "https://status.cloud.google.com/"
+	workspaceDashboard = "https://www.google.com/appsstatus/dashboard/"
+)
 
 // gcpShortlink is the dashboard page of an incident: uri is relative to
 // the dashboard ("incidents/<id>", legacy "/incident/<service>/<number>");
 // an absolute http(s) URL is kept as it is.
-func gcpShortlink(uri string) string {
+func gcpShortlink(dashboard, uri string) string {
 	uri = strings.TrimSpace(uri)
 	switch {
 	case uri == "":
@@ -520,7 +530,7 @@ func gcpShortlink(uri string) string {
 	case strings.HasPrefix(uri, "https://"), strings.HasPrefix(uri, "http://"):
 		return uri
 	}
-	return gcpDashboard + strings.TrimLeft(uri, "/")
+	return dashboard + strings.TrimLeft(uri, "/")
 }
 
 // firstLine is the first non-blank line of a text, trimmed.

@@ -278,6 +278,19 @@ func TestGCPIdentity(t *testing.T) {
 		}
 	}
 
+	// Google Workspace serves the same feed; its incidents' pages are on
+	// its own dashboard. Any other url (a mirror) links to Google Cloud's.
+	for url, want := range map[string]string{
+		"https://www.google.com/appsstatus/dashboard/incidents.json": "https://www.google.com/appsstatus/dashboard/incidents/Ws1",
+		"https://status.cloud.google.com/incidents.json":             "https://status.cloud.google.com/incidents/Ws1",
+		"https://mirror.example/gcp/incidents.json":                  "https://status.cloud.google.com/incidents/Ws1",
+	} {
+		s, err := decodeGCP([][]byte{[]byte("[" + gcpOpen("Ws1", "") + "]")}, &DecodeOptions{URL: url})
+		if err != nil || len(s.Incidents) != 1 || s.Incidents[0].Shortlink != want {
+			t.Errorf("feed at %s: %v, %+v; want shortlink %s", url, err, s, want)
+		}
+	}
+
 	// No id, uri or number: a hash of begin and description, stable, and
 	// different for another begin.
 	a := decodeGCPFeed(t, `[{"begin":"2024-01-01T00:00:00Z","external_desc":"same"}]`)

@@ -33,10 +33,11 @@ type provider struct {
 }
 
 // DecodeOptions are the page settings a provider reads: the allow-lists
-// of aws and gcp pages.
+// of aws and gcp pages, and the page's configured URL.
 type DecodeOptions struct {
 	AWS config.AWSOptions
 	GCP config.GCPOptions
+	URL string
 }
 
 var providers = map[string]*provider{
@@ -157,7 +158,7 @@ func (t *Target) setProvider(u *url.URL, s *config.Settings) error {
 		return fmt.Errorf("components: %w", err)
 	}
 	t.provider, t.filter = p, filter
-	t.options = DecodeOptions{AWS: s.AWS, GCP: s.GCP}
+	t.options = DecodeOptions{AWS: s.AWS, GCP: s.GCP, URL: u.String()}
 	t.documents = p.documents(u)
 	t.SummaryURL = t.documents[0]
 	return nil
