@@ -48,12 +48,14 @@ import (
 // Components (docs[1]): {components: [...]} or a bare array of {id, name,
 // status, group, groupId, isParent, children}. Status OPERATIONAL,
 // DEGRADEDPERFORMANCE, PARTIALOUTAGE, MINOROUTAGE (partial_outage),
-// MAJOROUTAGE, UNDERMAINTENANCE. A component's group is, in this order, the
-// parent it is listed under (children of an item with isParent or
-// children, which is a group row with its own status), its group object
-// {id, name}, its group name (a string: the group's id is then derived
-// from the name, see instatusComponents.named) or its groupId. A group
-// named only by reference has no status. A components document of any
+// MAJOROUTAGE, UNDERMAINTENANCE. An item with isParent, with children or
+// whose id another names as its group is a group row, with its own status
+// when it has one. A component's group is, in this order, the parent it
+// is listed under, its group object {id, name}, its group name (a string:
+// the group's id is then derived from the name, see
+// instatusComponents.derived) or its groupId. A group named only by
+// reference has no status. Groups do not nest: a parent listed under
+// another is a group of its own. A components document of any
 // other shape fails the page: a broken components document must not read
 // as a page without components.
 //
@@ -68,17 +70,18 @@ func decodeInstatus(docs [][]byte, _ *DecodeOptions) (*Summary, error) {
 		return nil, err
 	}
 	if !isJSONObject(body) {
-		return nil, wrongShape(body, config.ProviderInstatus, "the summary is not a JSON object")
+		return nil, summaryShape(body, "the summary is not a JSON object")
 	}
 	var doc instatusSummary
 	if err := decodeLenient(body, &doc); err != nil {
 		return nil, err
 	}
-	if doc.Page == nil {
-		return nil, wrongShape(body, config.ProviderInstatus, "the summary has no page object")
+	var page instatusPage
+	if !isJSONObject(doc.Page) || decodeLenient(doc.Page, &page) != nil {
+		return nil, summaryShape(body, "the summary has no page object")
 	}
-	s := &Summary{Page: Page{Name: string(doc.Page.Name), URL: string(doc.Page.URL)}}
-	switch status := string(doc.Page.Status); instatusKey(status) {
+	s := &Summary{Page: Page{Name: string(page.Name), URL: string(page.URL)}}
+	switch status := string(page.Status); instatusKey(status) {
 	case "":
 	case "UP":
 		s.Status.Indicator = "none"
@@ -109,6 +112,16 @@ func decodeInstatus(docs [][]byte, _ *DecodeOptions) (*Summary, error) {
 	return s, nil
 }
 
+// summaryShape is the error for a summary that is not Instatus's shape.
+// wrongShape would say that a summary with activeIncidents but no page
+// "looks like an Instatus summary; provider is instatus".
+func summaryShape(body []byte, reason string) error {
+	if looksLike(body) == looksInstatus {
+		return errors.New("not a complete Instatus summary: " + reason)
+	}
+	return wrongShape(body, config.ProviderInstatus, reason)
+}
+
 // isJSONObject reports whether body's first non-space byte opens an object.
 func isJSONObject(body []byte) bool {
 	b := bytes.TrimLeft(body, " \t\r\n")
@@ -116,13 +129,15 @@ func isJSONObject(body []byte) bool {
 }
 
 type instatusSummary struct {
-	Page *struct {
-		Name   jsonText `json:"name"`
-		URL    jsonText `json:"url"`
-		Status jsonText `json:"status"`
-	} `json:"page"`
+	Page         json.RawMessage       `json:"page"`
 	Incidents    []instatusIncident    `json:"activeIncidents"`
 	Maintenances []instatusMaintenance `json:"activeMaintenances"`
+}
+
+type instatusPage struct {
+	Name   jsonText `json:"name"`
+	URL    jsonText `json:"url"`
+	Status jsonText `json:"status"`
 }
 
 type instatusIncident struct {
@@ -323,9 +338,6 @@ type instatusComponent struct {
 	Children []instatusComponent `json:"children"`
 }
 
-// parent reports whether c is a group of the components listed under it.
-func (c *instatusComponent) parent() bool { return c.IsParent || len(c.Children) > 0 }
-
 // instatusGroupRef is a component's group field: an object {id, name}, a
 // name, or null.
 type instatusGroupRef struct {
@@ -406,17 +418,30 @@ type instatusComponents struct {
 	index map[string]int
 	ids   map[string]bool
 	named map[string]string // group name → derived group id
+	// referenced are the ids that components name as their group (group
+	// object or groupId): the items with those ids are the groups.
+	referenced map[string]bool
 }
 
 func newInstatusComponents(items []instatusComponent) *instatusComponents {
-	b := &instatusComponents{index: make(map[string]int), ids: make(map[string]bool), named: make(map[string]string)}
+	b := &instatusComponents{
+		index: make(map[string]int), ids: make(map[string]bool),
+		named: make(map[string]string), referenced: make(map[string]bool),
+	}
 	var collect func([]instatusComponent)
 	collect = func(items []instatusComponent) {
 		for i := range items {
-			if id := string(items[i].ID); id != "" {
+			c := &items[i]
+			if id := string(c.ID); id != "" {
 				b.ids[id] = true
 			}
-			collect(items[i].Children)
+			if c.Group.ID != "" {
+				b.referenced[c.Group.ID] = true
+			}
+			if c.GroupID != "" {
+				b.referenced[string(c.GroupID)] = true
+			}
+			collect(c.Children)
 		}
 	}
 	collect(items)
@@ -430,7 +455,7 @@ func newInstatusComponents(items []instatusComponent) *instatusComponents {
 // what is listed under it.
 func (b *instatusComponents) add(c *instatusComponent, parent string) {
 	id, name := string(c.ID), string(c.Name)
-	if c.parent() {
+	if c.IsParent || len(c.Children) > 0 || b.referenced[id] {
 		var gid string
 		if id != "" {
 			gid = b.group(id, name, instatusStatus(string(c.Status)))
