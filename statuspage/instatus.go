@@ -43,7 +43,8 @@ import (
 //     components.
 //   - Incidents and maintenances carry no id: see instatusItemID.
 //   - Times are ISO 8601 or JavaScript's Date.toString() ("Sat Jun 11 2022
-//     18:55:50 GMT+0000 (Coordinated Universal Time)"); others are unknown.
+//     18:55:50 GMT+0000 (Coordinated Universal Time)"), also read as
+//     Date.toUTCString(); others (numbers included) are unknown.
 //
 // Components (docs[1]): {components: [...]} or a bare array of {id, name,
 // status, group, groupId, isParent, children}. Status OPERATIONAL,
