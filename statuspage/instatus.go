@@ -422,12 +422,15 @@ type instatusComponents struct {
 	// referenced are the ids that components name as their group (group
 	// object or groupId): the items with those ids are the groups.
 	referenced map[string]bool
+	// listed are the group rows whose own item has been read.
+	listed map[string]bool
 }
 
 func newInstatusComponents(items []instatusComponent) *instatusComponents {
 	b := &instatusComponents{
 		index: make(map[string]int), ids: make(map[string]bool),
 		named: make(map[string]string), referenced: make(map[string]bool),
+		listed: make(map[string]bool),
 	}
 	var collect func([]instatusComponent)
 	collect = func(items []instatusComponent) {
@@ -459,9 +462,9 @@ func (b *instatusComponents) add(c *instatusComponent, parent string) {
 	if c.IsParent || len(c.Children) > 0 || b.referenced[id] {
 		var gid string
 		if id != "" {
-			gid = b.group(id, name, instatusStatus(string(c.Status)))
+			gid = b.group(id, name, instatusStatus(string(c.Status)), true)
 		} else if name != "" {
-			gid = b.group(b.derived(name), name, instatusStatus(string(c.Status)))
+			gid = b.group(b.derived(name), name, instatusStatus(string(c.Status)), true)
 		}
 		for i := range c.Children {
 			b.add(&c.Children[i], gid)
@@ -478,34 +481,42 @@ func (b *instatusComponents) add(c *instatusComponent, parent string) {
 	switch {
 	case gid != "":
 	case c.Group.ID != "":
-		gid = b.group(c.Group.ID, c.Group.Name, "")
+		gid = b.group(c.Group.ID, c.Group.Name, "", false)
 	case c.Group.Name != "":
-		gid = b.group(b.derived(c.Group.Name), c.Group.Name, "")
+		gid = b.group(b.derived(c.Group.Name), c.Group.Name, "", false)
 	case c.GroupID != "":
-		gid = b.group(string(c.GroupID), "", "")
+		gid = b.group(string(c.GroupID), "", "", false)
 	}
 	b.index[id] = len(b.rows)
 	b.rows = append(b.rows, Component{ID: id, Name: name, Status: instatusStatus(string(c.Status)), GroupID: gid})
 }
 
 // group returns the id of the group row id, adding it or filling in what
-// it lacked; "" when id is a plain component's.
-func (b *instatusComponents) group(id, name, status string) string {
-	if i, ok := b.index[id]; ok {
-		r := &b.rows[i]
-		if !r.Group {
-			return ""
-		}
-		if r.Name == "" {
+// it lacked; "" when id is a plain component's. What the group's own item
+// says (own) comes before what components referring to it say, and the
+// first of its own items wins.
+func (b *instatusComponents) group(id, name, status string, own bool) string {
+	i, ok := b.index[id]
+	if !ok {
+		i = len(b.rows)
+		b.index[id] = i
+		b.rows = append(b.rows, Component{ID: id, Group: true})
+	}
+	r := &b.rows[i]
+	switch {
+	case !r.Group:
+		return ""
+	case own && !b.listed[id]:
+		b.listed[id] = true
+		if name != "" {
 			r.Name = name
 		}
-		if r.Status == "" {
+		if status != "" {
 			r.Status = status
 		}
-		return id
+	case r.Name == "":
+		r.Name = name
 	}
-	b.index[id] = len(b.rows)
-	b.rows = append(b.rows, Component{ID: id, Name: name, Status: status, Group: true})
 	return id
 }
 

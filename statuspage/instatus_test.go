@@ -406,7 +406,7 @@ func TestInstatusGroups(t *testing.T) {
 		`c kid "Kid" operational >group:No id parent`,
 		`g group:Strays~2 "Strays"  >`,
 		`c orphan "Orphan" operational >group:Strays~2`,
-		`g g1 "Group one" major_outage >`,
+		`g g1 "The item of group one" major_outage >`,
 		`c obj "Object group" operational >g1`,
 		`c obj2 "Object group again" operational >g1`,
 		`c gid "By groupId" operational >g1`,
