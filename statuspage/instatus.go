@@ -71,7 +71,7 @@ func decodeInstatus(docs [][]byte, _ *DecodeOptions) (*Summary, error) {
 		return nil, err
 	}
 	if !isJSONObject(body) {
-		return nil, summaryShape(body, "the summary is not a JSON object")
+		return nil, wrongShape(body, config.ProviderInstatus, "the summary is not a JSON object")
 	}
 	var doc instatusSummary
 	if err := decodeLenient(body, &doc); err != nil {
@@ -79,7 +79,7 @@ func decodeInstatus(docs [][]byte, _ *DecodeOptions) (*Summary, error) {
 	}
 	var page instatusPage
 	if !isJSONObject(doc.Page) || decodeLenient(doc.Page, &page) != nil {
-		return nil, summaryShape(body, "the summary has no page object")
+		return nil, wrongShape(body, config.ProviderInstatus, "the summary has no page object")
 	}
 	s := &Summary{Page: Page{Name: string(page.Name), URL: string(page.URL)}}
 	switch status := string(page.Status); instatusKey(status) {
@@ -111,22 +111,6 @@ func decodeInstatus(docs [][]byte, _ *DecodeOptions) (*Summary, error) {
 		s.Components = cs
 	}
 	return s, nil
-}
-
-// summaryShape is the error for a summary that is not Instatus's shape.
-// wrongShape would say that a summary with activeIncidents but no page
-// "looks like an Instatus summary; provider is instatus".
-func summaryShape(body []byte, reason string) error {
-	if looksLike(body) == looksInstatus {
-		return errors.New("not a complete Instatus summary: " + reason)
-	}
-	return wrongShape(body, config.ProviderInstatus, reason)
-}
-
-// isJSONObject reports whether body's first non-space byte opens an object.
-func isJSONObject(body []byte) bool {
-	b := bytes.TrimLeft(body, " \t\r\n")
-	return len(b) > 0 && b[0] == '{'
 }
 
 type instatusSummary struct {

@@ -303,6 +303,12 @@ func firstElement(body []byte) (map[string]json.RawMessage, bool) {
 	return first, true
 }
 
+// isJSONObject reports whether a JSON value is an object.
+func isJSONObject(value []byte) bool {
+	value = bytes.TrimLeft(value, " \t\r\n")
+	return len(value) > 0 && value[0] == '{'
+}
+
 // decodeLenient decodes body into v the way every provider does: a value of
 // an unexpected type is left empty and the rest of the document still
 // counts; only a body that is not JSON fails.

@@ -284,9 +284,3 @@ func slackArrayReason(body []byte) string {
 	return "a JSON array, not an object"
 }
 
-// isJSONObject reports whether raw is a JSON object (not null, not another
-// type).
-func isJSONObject(raw json.RawMessage) bool {
-	raw = bytes.TrimLeft(raw, " \t\r\n")
-	return len(raw) > 0 && raw[0] == '{'
-}
