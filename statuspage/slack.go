@@ -283,4 +283,3 @@ func slackArrayReason(body []byte) string {
 	}
 	return "a JSON array, not an object"
 }
-
