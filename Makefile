@@ -202,7 +202,10 @@ endif
 # crashers land in <package>/testdata/fuzz/<target> and become seeds.
 FUZZ_TARGETS ?= ./collector:FuzzTranslate ./config:FuzzConfig ./statuspage:FuzzNewTargetSet \
 	./statuspage:FuzzAllowedHosts ./statuspage:FuzzDecode ./statuspage:FuzzParseRetryAfter \
-	./statuspage:FuzzSummaryURL
+	./statuspage:FuzzSummaryURL $(FUZZ_DECODERS)
+# One fuzz target per provider's decoder.
+FUZZ_DECODERS = ./statuspage:FuzzStatusioDecode ./statuspage:FuzzSlackDecode ./statuspage:FuzzGCPDecode \
+	./statuspage:FuzzAWSDecode ./statuspage:FuzzInstatusDecode
 FUZZTIME     ?= 10m
 # How long the fuzzer may shrink a new input; a count, as for FUZZTIME.
 FUZZMINIMIZE ?= 60s
@@ -215,8 +218,8 @@ fuzz:
 	done
 
 # The bounded fuzz run of CI: the decode+translate and configuration targets
-# (parsing, building the fetch targets, the /probe allow-list), about 10 s
-# each here. A count rather than a duration: Go 1.26's fuzzing coordinator
+# (parsing, building the fetch targets, the /probe allow-list) and every
+# provider's decoder, about 10 s each here. A count rather than a duration: Go 1.26's fuzzing coordinator
 # can fail a run with "context deadline exceeded" as a duration ends
 # (go.dev/issue/75804, fixed in Go 1.27); such a failure writes no crasher
 # and is not a finding. New inputs are shrunk briefly: shrinking a large
@@ -224,7 +227,7 @@ fuzz:
 .PHONY: fuzz-short
 fuzz-short:
 	@$(MAKE) --no-print-directory fuzz FUZZTIME=20000x FUZZMINIMIZE=100x \
-		FUZZ_TARGETS="./collector:FuzzTranslate ./config:FuzzConfig ./statuspage:FuzzNewTargetSet ./statuspage:FuzzAllowedHosts"
+		FUZZ_TARGETS="./collector:FuzzTranslate ./config:FuzzConfig ./statuspage:FuzzNewTargetSet ./statuspage:FuzzAllowedHosts $(FUZZ_DECODERS)"
 
 # The load test: 200 concurrent scrapers for 60 s against 100 fake pages,
 # with reloads, under the race detector. Not part of `make test`.

@@ -96,7 +96,10 @@ func promE2E(t *testing.T, file string) {
 		}
 	}
 	slices.Sort(pages)
-	exporterConfig := pagesConfig(upstream, pages...)
+	// A page of every other platform too, through the /metrics job: the
+	// rules and the dashboard must work with a mixed list.
+	providerCases, providerPages := serveProviders(t, upstream)
+	exporterConfig := pagesConfig(upstream, pages...) + providerPages
 	cfgPath := filepath.Join(dir, "statuspage_exporter.yml")
 	writeFile(t, cfgPath, exporterConfig)
 
@@ -129,6 +132,8 @@ func promE2E(t *testing.T, file string) {
 			{`statuspage_up{job="statuspage",page="steady"}`, "1"},
 			{`statuspage_up{job="statuspage",page="broken"}`, "0"},
 			{`statuspage_exporter_config_last_reload_successful{job="statuspage"}`, "1"},
+			{`count(statuspage_up{job="statuspage",page=~".+-page"} == 1)`, fmt.Sprint(len(providerCases))},
+			{`count(count by (page) (statuspage_page_status{job="statuspage",page=~".+-page"} == 1))`, fmt.Sprint(len(providerCases))},
 		} {
 			got := api.waitQuery(t, c.expr)
 			if len(got) != 1 || got[0].Value[1] != c.value {
@@ -195,6 +200,12 @@ func promE2E(t *testing.T, file string) {
 			"StatuspageDataStale":            nil,
 			"StatuspageExporterDown":         nil,
 			"StatuspageExporterReloadFailed": nil, // see "reload failure" below
+		}
+		// The other platforms' pages alert from their golden files' data.
+		for _, c := range providerCases {
+			incidents, outages := providerAlerts(t, c)
+			want["StatuspageIncident"] = append(want["StatuspageIncident"], incidents...)
+			want["StatuspageComponentOutage"] = append(want["StatuspageComponentOutage"], outages...)
 		}
 		for name, expr := range rules {
 			w, ok := want[name]

@@ -96,23 +96,19 @@ func dataLines(fams map[string]*dto.MetricFamily, page, as string) []string {
 	return lines
 }
 
-// TestProviders runs the binary against a fake upstream serving one page of
-// each platform as the platform does (AWS in UTF-16, Instatus as two
-// documents), plus an older Instatus page without components, and a
-// status.io page whose vendor moved to Statuspage. Each page's data series
-// must be its golden file's: what the unit tests check of the decoders
-// holds through HTTP, the cache and the exposition.
-func TestProviders(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary; skipped with -short")
-	}
-	t.Parallel()
-	u := newUpstream(t, nil)
+// providerPages are the platforms that serveProviders serves, a page each.
+var providerPages = []string{"statusio", "slack", "gcp", "aws", "instatus"}
+
+// serveProviders serves on u a page of each provider, named
+// "<provider>-page", as the platform does (AWS in UTF-16, Instatus as two
+// documents), from the first golden case of each. It returns the cases
+// and the pages' entries for the exporter's configuration.
+func serveProviders(tb testing.TB, u *upstream) ([]providerCase, string) {
+	tb.Helper()
 	var cases []providerCase
 	var cfg strings.Builder
-	cfg.WriteString("pages:\n")
-	for _, provider := range []string{"statusio", "slack", "gcp", "aws", "instatus"} {
-		c := firstProviderCase(t, provider)
+	for _, provider := range providerPages {
+		c := firstProviderCase(tb, provider)
 		cases = append(cases, c)
 		page := provider + "-page"
 		switch provider {
@@ -139,6 +135,24 @@ func TestProviders(t *testing.T) {
 			}
 		}
 	}
+	return cases, cfg.String()
+}
+
+// TestProviders runs the binary against a fake upstream serving one page of
+// each platform as the platform does (AWS in UTF-16, Instatus as two
+// documents), plus an older Instatus page without components, and a
+// status.io page whose vendor moved to Statuspage. Each page's data series
+// must be its golden file's: what the unit tests check of the decoders
+// holds through HTTP, the cache and the exposition.
+func TestProviders(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary; skipped with -short")
+	}
+	t.Parallel()
+	u := newUpstream(t, nil)
+	cases, pages := serveProviders(t, u)
+	var cfg strings.Builder
+	cfg.WriteString("pages:\n" + pages)
 	// An Instatus page from before components were published.
 	instatus := cases[len(cases)-1]
 	u.handle("instatus-old", func(w http.ResponseWriter, r *http.Request) {
@@ -210,4 +224,49 @@ func TestProviders(t *testing.T) {
 		}
 	})
 	p.checkAlive(t)
+}
+
+// providerAlerts is what the example alerts must find in c's page, from its
+// golden file: its incidents of major or critical impact, and its
+// components in partial or major outage, as label subsets.
+func providerAlerts(tb testing.TB, c providerCase) (incidents, outages []map[string]string) {
+	tb.Helper()
+	fams := parse(tb, c.goldenDoc)
+	page := c.provider + "-page"
+	current := func(family, state string, values ...string) []*dto.Metric {
+		var out []*dto.Metric
+		for _, m := range fams[family].GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == state && slices.Contains(values, l.GetValue()) && m.GetGauge().GetValue() == 1 {
+					out = append(out, m)
+				}
+			}
+		}
+		return out
+	}
+	label := func(m *dto.Metric, name string) string {
+		for _, l := range m.GetLabel() {
+			if l.GetName() == name {
+				return l.GetValue()
+			}
+		}
+		return ""
+	}
+	resolved := map[string]bool{}
+	for _, m := range current("statuspage_incident_status", "status", "resolved", "postmortem") {
+		resolved[label(m, "incident_id")] = true
+	}
+	for _, m := range current("statuspage_incident_impact", "impact", "major", "critical") {
+		if id := label(m, "incident_id"); !resolved[id] {
+			incidents = append(incidents, map[string]string{"page": page, "incident_id": id})
+		}
+	}
+	seen := map[string]bool{}
+	for _, m := range current("statuspage_component_status", "status", "partial_outage", "major_outage") {
+		if id := label(m, "component_id"); !seen[id] {
+			seen[id] = true
+			outages = append(outages, map[string]string{"page": page, "component_id": id})
+		}
+	}
+	return incidents, outages
 }
