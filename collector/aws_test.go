@@ -2,14 +2,12 @@ package collector_test
 
 import (
 	"encoding/json"
-	"errors"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/statuspage-exporter/statuspage_exporter/collector"
 	"github.com/statuspage-exporter/statuspage_exporter/config"
-	"github.com/statuspage-exporter/statuspage_exporter/statuspage"
 )
 
 func TestAWSGolden(t *testing.T) {
@@ -135,29 +133,4 @@ func editAWSEvents(t *testing.T, body []byte, edit string) []byte {
 		t.Fatal(err)
 	}
 	return b
-}
-
-// TestAWSSeriesLimit: a region-wide event touching many services is
-// refused whole by a page whose series_limit it exceeds, and accepted by
-// one with room for it.
-func TestAWSSeriesLimit(t *testing.T) {
-	t.Parallel()
-	body, err := os.ReadFile(filepath.Join("..", "testdata", "providers", config.ProviderAWS, "active_event.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for limit, refused := range map[string]bool{"5": true, "200": false} {
-		target := providerTarget(t, config.ProviderAWS, "limited", "aws:\n  regions: [us-east-1]\nseries_limit: "+limit+"\n")
-		s, err := decodeProvider(t, target, body)
-		if err != nil {
-			t.Fatalf("decode: %v", err)
-		}
-		p, err := collector.Prepare(testLogger(t))(target, s)
-		switch {
-		case refused && (p != nil || !errors.Is(err, statuspage.ErrTooManySeries)):
-			t.Errorf("series_limit %s: got %v, %v; want an error wrapping ErrTooManySeries", limit, p, err)
-		case !refused && err != nil:
-			t.Errorf("series_limit %s: %v", limit, err)
-		}
-	}
 }

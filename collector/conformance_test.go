@@ -134,3 +134,25 @@ func currentState(mfs []*dto.MetricFamily, name, state string) string {
 	}
 	return ""
 }
+
+// currentStates counts the objects of a state set by their current
+// state.
+func currentStates(mfs []*dto.MetricFamily, name, state string) map[string]int {
+	counts := map[string]int{}
+	for _, mf := range mfs {
+		if mf.GetName() != name {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			if m.GetGauge().GetValue() != 1 {
+				continue
+			}
+			for _, lp := range m.GetLabel() {
+				if lp.GetName() == state {
+					counts[lp.GetValue()]++
+				}
+			}
+		}
+	}
+	return counts
+}

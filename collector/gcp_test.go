@@ -2,7 +2,6 @@ package collector_test
 
 import (
 	"encoding/json"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,7 +10,6 @@ import (
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/statuspage-exporter/statuspage_exporter/collector"
-	"github.com/statuspage-exporter/statuspage_exporter/statuspage"
 )
 
 // TestGCPGolden: the Google Cloud incidents feeds of testdata/providers/gcp
@@ -183,32 +181,4 @@ func value(mfs []*dto.MetricFamily, name string, ls map[string]string) float64 {
 		}
 	}
 	return -1
-}
-
-// TestGCPSeriesLimit: a feed whose open incidents make more series than
-// the page's series_limit is refused whole.
-func TestGCPSeriesLimit(t *testing.T) {
-	t.Parallel()
-	body, err := os.ReadFile(filepath.Join("..", "testdata", "providers", "gcp", "disruption-two-products-locations.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	prepare := collector.Prepare(testLogger(t))
-	for _, tc := range []struct {
-		limit string
-		fails bool
-	}{{"series_limit: 10", true}, {"series_limit: 1000", false}} {
-		target := providerTarget(t, "gcp", "limited", tc.limit)
-		s, err := decodeProvider(t, target, body)
-		if err != nil {
-			t.Fatalf("decode: %v", err)
-		}
-		p, err := prepare(target, s)
-		switch {
-		case tc.fails && !errors.Is(err, statuspage.ErrTooManySeries):
-			t.Errorf("%s: got %v, %v; want an error wrapping ErrTooManySeries", tc.limit, p, err)
-		case !tc.fails && err != nil:
-			t.Errorf("%s: %v", tc.limit, err)
-		}
-	}
 }

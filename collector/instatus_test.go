@@ -1,15 +1,12 @@
 package collector_test
 
 import (
-	"errors"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/statuspage-exporter/statuspage_exporter/collector"
-	"github.com/statuspage-exporter/statuspage_exporter/statuspage"
 )
 
 // TestInstatusGolden: what the exporter serves for each Instatus case in
@@ -109,33 +106,5 @@ func TestInstatusConformance(t *testing.T) {
 				t.Errorf("maintenance end %d, want %d", got, want.end)
 			}
 		})
-	}
-}
-
-// TestInstatusSeriesLimit: an Instatus page over its series_limit is
-// refused whole, and served whole within it.
-func TestInstatusSeriesLimit(t *testing.T) {
-	t.Parallel()
-	dir := filepath.Join("..", "testdata", "providers", "instatus")
-	docs := [][]byte{
-		readOptional(t, filepath.Join(dir, "active_incident.json")),
-		readOptional(t, filepath.Join(dir, "active_incident.components.json")),
-	}
-	logger := slog.New(slog.DiscardHandler)
-	small := providerTarget(t, "instatus", "small", "series_limit: 10\n")
-	s, err := decodeProvider(t, small, docs...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if p, err := collector.Prepare(logger)(small, s); !errors.Is(err, statuspage.ErrTooManySeries) {
-		t.Fatalf("series_limit 10: got %v, %v; want an error wrapping ErrTooManySeries", p, err)
-	}
-	large := providerTarget(t, "instatus", "large", "series_limit: 1000\n")
-	if s, err = decodeProvider(t, large, docs...); err != nil {
-		t.Fatal(err)
-	}
-	p, err := collector.Prepare(logger)(large, s)
-	if err != nil || p.Len() <= 10 {
-		t.Fatalf("series_limit 1000: got %v, %v; want the page served whole", p, err)
 	}
 }

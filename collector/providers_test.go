@@ -1,12 +1,14 @@
 package collector_test
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/statuspage-exporter/statuspage_exporter/collector"
 	"github.com/statuspage-exporter/statuspage_exporter/config"
 	"github.com/statuspage-exporter/statuspage_exporter/statuspage"
 )
@@ -86,6 +88,17 @@ func readOptional(t *testing.T, path string) []byte {
 	return b
 }
 
+// caseDocuments returns the documents of a golden case of provider, and
+// the page's extra settings.
+func caseDocuments(t *testing.T, provider, dir, name string) (docs [][]byte, settings string) {
+	t.Helper()
+	docs = [][]byte{readOptional(t, filepath.Join(dir, name+".json"))}
+	if provider == config.ProviderInstatus {
+		docs = append(docs, readOptional(t, filepath.Join(dir, name+".components.json")))
+	}
+	return docs, string(readOptional(t, filepath.Join(dir, name+".page.yml")))
+}
+
 // providerGolden compares, for every case of provider, what the exporter
 // serves with the case's golden file.
 func providerGolden(t *testing.T, provider string) {
@@ -93,16 +106,49 @@ func providerGolden(t *testing.T, provider string) {
 	for _, name := range cases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			docs := [][]byte{readOptional(t, filepath.Join(dir, name+".json"))}
-			if provider == config.ProviderInstatus {
-				docs = append(docs, readOptional(t, filepath.Join(dir, name+".components.json")))
-			}
-			target := providerTarget(t, provider, name, string(readOptional(t, filepath.Join(dir, name+".page.yml"))))
-			s, err := decodeProvider(t, target, docs...)
+			docs, settings := caseDocuments(t, provider, dir, name)
+			s, err := decodeProvider(t, providerTarget(t, provider, name, settings), docs...)
 			if err != nil {
 				t.Fatalf("decode: %v", err)
 			}
 			compareGolden(t, name, freshResult(t, name, s), filepath.Join(dir, name+".metrics"))
+		})
+	}
+}
+
+// TestProviderSeriesLimit: for every provider, the first golden case on a
+// page whose series_limit is one less than the series it makes is refused
+// whole, and served whole at the limit.
+func TestProviderSeriesLimit(t *testing.T) {
+	t.Parallel()
+	prepare := collector.Prepare(testLogger(t))
+	for _, provider := range config.Providers() {
+		if provider == config.ProviderStatuspage {
+			continue // TestSeriesLimit and the hostile e2e matrix
+		}
+		t.Run(provider, func(t *testing.T) {
+			t.Parallel()
+			dir, cases := providerCases(t, provider)
+			docs, settings := caseDocuments(t, provider, dir, cases[0])
+			serve := func(limit int) (*collector.Prepared, error) {
+				target := providerTarget(t, provider, "limited", fmt.Sprintf("%s\nseries_limit: %d\n", settings, limit))
+				s, err := decodeProvider(t, target, docs...)
+				if err != nil {
+					t.Fatalf("decode %s: %v", cases[0], err)
+				}
+				return prepare(target, s)
+			}
+			all, err := serve(config.DefaultSeriesLimit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := all.Len()
+			if p, err := serve(n - 1); p != nil || !errors.Is(err, statuspage.ErrTooManySeries) {
+				t.Errorf("series_limit %d for %s's %d series: %v, %v; want the document refused with ErrTooManySeries", n-1, cases[0], n, p, err)
+			}
+			if p, err := serve(n); err != nil || p.Len() != n {
+				t.Errorf("series_limit %d: %v; want the %d series served", n, err, n)
+			}
 		})
 	}
 }

@@ -2,17 +2,14 @@ package collector_test
 
 import (
 	"encoding/json"
-	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	dto "github.com/prometheus/client_model/go"
-
 	"github.com/statuspage-exporter/statuspage_exporter/collector"
 	"github.com/statuspage-exporter/statuspage_exporter/config"
-	"github.com/statuspage-exporter/statuspage_exporter/statuspage"
 )
 
 // TestSlackGolden: what the exporter serves for each document in
@@ -143,13 +140,13 @@ func slackCheckCounts(t *testing.T, body []byte, want slackCounts) {
 		incidents:    len(series(mfs, "statuspage_incident_info")),
 		maintenances: len(series(mfs, "statuspage_maintenance_info")),
 		indicator:    currentState(mfs, "statuspage_page_status", "indicator"),
-		statuses:     slackCurrentStates(mfs, "statuspage_component_status", "status"),
-		impacts:      slackCurrentStates(mfs, "statuspage_incident_impact", "impact"),
+		statuses:     currentStates(mfs, "statuspage_component_status", "status"),
+		impacts:      currentStates(mfs, "statuspage_incident_impact", "impact"),
 		affected:     len(series(mfs, "statuspage_incident_affected_component_info")),
 	}
 	if got.components != want.components || got.incidents != want.incidents || got.maintenances != want.maintenances ||
 		got.indicator != want.indicator || got.affected != want.affected ||
-		!slackSameCounts(got.statuses, want.statuses) || !slackSameCounts(got.impacts, want.impacts) {
+		!maps.Equal(got.statuses, want.statuses) || !maps.Equal(got.impacts, want.impacts) {
 		t.Errorf("counts:\n got %+v\nwant %+v", got, want)
 	}
 	if n := len(series(mfs, "statuspage_page_updated_timestamp_seconds")); n != 1 {
@@ -158,62 +155,5 @@ func slackCheckCounts(t *testing.T, body []byte, want slackCounts) {
 	// Slack gives no update time per service.
 	if n := len(series(mfs, "statuspage_component_updated_timestamp_seconds")); n != 0 {
 		t.Errorf("%d component updated series, want none", n)
-	}
-}
-
-// slackCurrentStates counts the objects of a state set by their current
-// state.
-func slackCurrentStates(mfs []*dto.MetricFamily, name, state string) map[string]int {
-	counts := map[string]int{}
-	for _, mf := range mfs {
-		if mf.GetName() != name {
-			continue
-		}
-		for _, m := range mf.GetMetric() {
-			if m.GetGauge().GetValue() != 1 {
-				continue
-			}
-			for _, lp := range m.GetLabel() {
-				if lp.GetName() == state {
-					counts[lp.GetValue()]++
-				}
-			}
-		}
-	}
-	return counts
-}
-
-func slackSameCounts(a, b map[string]int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
-}
-
-// TestSlackSeriesLimit: a Slack page with a small series_limit refuses its
-// document whole.
-func TestSlackSeriesLimit(t *testing.T) {
-	t.Parallel()
-	body, err := os.ReadFile(filepath.Join("..", "testdata", "providers", "slack", "active_incident.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	target := providerTarget(t, config.ProviderSlack, "limited", "series_limit: 10")
-	s, err := decodeProvider(t, target, body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := collector.Prepare(testLogger(t))(target, s)
-	if !errors.Is(err, statuspage.ErrTooManySeries) {
-		t.Fatalf("got %v, %v; want the document refused with ErrTooManySeries", p, err)
-	}
-	// The same document fits the default limit.
-	if _, err := collector.Prepare(testLogger(t))(providerTarget(t, config.ProviderSlack, "unlimited", ""), s); err != nil {
-		t.Fatalf("default limit: %v", err)
 	}
 }

@@ -1,7 +1,6 @@
 package collector_test
 
 import (
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,7 +10,6 @@ import (
 
 	"github.com/statuspage-exporter/statuspage_exporter/collector"
 	"github.com/statuspage-exporter/statuspage_exporter/config"
-	"github.com/statuspage-exporter/statuspage_exporter/statuspage"
 )
 
 // TestStatusioGolden: what the exporter serves for each status.io case in
@@ -132,31 +130,4 @@ func currentCount(mfs []*dto.MetricFamily, name string, keep func(map[string]str
 		}
 	}
 	return n
-}
-
-// TestStatusioSeriesLimit: a status.io page whose document makes more
-// series than its series_limit is refused whole.
-func TestStatusioSeriesLimit(t *testing.T) {
-	t.Parallel()
-	body, err := os.ReadFile(filepath.Join("..", "testdata", "providers", "statusio", "several_containers.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	target := providerTarget(t, config.ProviderStatusio, "small", "series_limit: 20")
-	s, err := decodeProvider(t, target, body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := collector.Prepare(testLogger(t))(target, s)
-	if !errors.Is(err, statuspage.ErrTooManySeries) {
-		t.Fatalf("got %v, %v; want the document refused with ErrTooManySeries", p, err)
-	}
-	// The same document within a generous limit is served.
-	target = providerTarget(t, config.ProviderStatusio, "large", "series_limit: 1000")
-	if s, err = decodeProvider(t, target, body); err != nil {
-		t.Fatal(err)
-	}
-	if p, err := collector.Prepare(testLogger(t))(target, s); err != nil || p.Len() <= 20 {
-		t.Fatalf("series_limit 1000: got %v, %v; want more than 20 series served", p, err)
-	}
 }
