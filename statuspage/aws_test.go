@@ -1,8 +1,6 @@
 package statuspage
 
 import (
-	"bytes"
-	"encoding/binary"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,7 +8,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf16"
 
 	"github.com/statuspage-exporter/statuspage_exporter/config"
 )
@@ -144,15 +141,6 @@ func TestAWSEncodings(t *testing.T) {
 	t.Parallel()
 	doc := awsOpenEvent(`"3"`, `2`)
 	doc = strings.Replace(doc, "Increased API errors", "Erhöhte Fehlerraten 🚧", 1)
-	utf16Units := utf16.Encode([]rune(doc))
-	encode := func(order binary.ByteOrder, bom bool) []byte {
-		var b bytes.Buffer
-		if bom {
-			_ = binary.Write(&b, order, uint16(0xfeff))
-		}
-		_ = binary.Write(&b, order, utf16Units)
-		return b.Bytes()
-	}
 	want := mustDecodeAWS(t, doc, useEast1)
 	if want.Incidents[0].Name != "Erhöhte Fehlerraten 🚧" {
 		t.Fatalf("UTF-8 name %q", want.Incidents[0].Name)
@@ -163,11 +151,11 @@ func TestAWSEncodings(t *testing.T) {
 	}{
 		{"utf-8", "application/json", []byte(doc)},
 		{"utf-8 with BOM", "application/json", append([]byte("\xef\xbb\xbf"), doc...)},
-		{"utf-16le with BOM", "application/json;charset=utf-16", encode(binary.LittleEndian, true)},
-		{"utf-16le without BOM", "application/json;charset=utf-16", encode(binary.LittleEndian, false)},
-		{"utf-16be with BOM", "application/json;charset=utf-16", encode(binary.BigEndian, true)},
-		{"utf-16be without BOM", "application/json; charset=UTF-16BE", encode(binary.BigEndian, false)},
-		{"utf-16le without BOM or charset", "application/json", encode(binary.LittleEndian, false)},
+		{"utf-16le with BOM", "application/json;charset=utf-16", utf16Bytes(doc, false, true)},
+		{"utf-16le without BOM", "application/json;charset=utf-16", utf16Bytes(doc, false, false)},
+		{"utf-16be with BOM", "application/json;charset=utf-16", utf16Bytes(doc, true, true)},
+		{"utf-16be without BOM", "application/json; charset=UTF-16BE", utf16Bytes(doc, true, false)},
+		{"utf-16le without BOM or charset", "application/json", utf16Bytes(doc, false, false)},
 	} {
 		got, err := awsTarget(useEast1).DecodeDocuments([][]byte{c.body}, []string{c.contentType})
 		if err != nil {
@@ -184,7 +172,7 @@ func TestAWSEncodings(t *testing.T) {
 		t.Errorf("UTF-16 []: %+v, %v", s, err)
 	}
 	// Truncated UTF-16 (an odd number of bytes) fails the fetch.
-	odd := encode(binary.LittleEndian, true)
+	odd := utf16Bytes(doc, false, true)
 	if _, err := awsTarget(useEast1).DecodeDocuments([][]byte{odd[:len(odd)-1]}, []string{"application/json;charset=utf-16"}); err == nil {
 		t.Error("truncated UTF-16 body decoded without error")
 	}

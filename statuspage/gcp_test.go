@@ -2,7 +2,6 @@ package statuspage
 
 import (
 	"bytes"
-	"encoding/binary"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,7 +9,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/statuspage-exporter/statuspage_exporter/config"
@@ -418,55 +416,6 @@ func TestGCPInvalidUTF8(t *testing.T) {
 	for _, v := range []string{in.ID, in.Name, in.Shortlink, c.ID, c.Name} {
 		if !utf8.ValidString(v) || !strings.Contains(v, "\ufffd") {
 			t.Errorf("%q: want valid UTF-8 with U+FFFD", v)
-		}
-	}
-}
-
-// toUTF16 encodes s as UTF-16, with a byte order mark when bom is set.
-func toUTF16(s string, bigEndian, bom bool) []byte {
-	var order binary.AppendByteOrder = binary.LittleEndian
-	if bigEndian {
-		order = binary.BigEndian
-	}
-	var b []byte
-	if bom {
-		b = order.AppendUint16(b, 0xfeff)
-	}
-	for _, u := range utf16.Encode([]rune(s)) {
-		b = order.AppendUint16(b, u)
-	}
-	return b
-}
-
-// TestGCPUTF16: a feed served as UTF-16 reads as the UTF-8 one.
-func TestGCPUTF16(t *testing.T) {
-	t.Parallel()
-	body, err := os.ReadFile(filepath.Join("..", "testdata", "providers", "gcp", "disruption-two-products-locations.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	target := gcpTarget(t, "")
-	want, err := target.DecodeDocuments([][]byte{body}, []string{"application/json"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, tc := range []struct {
-		name        string
-		body        []byte
-		contentType string
-	}{
-		{"LE with BOM", toUTF16(string(body), false, true), "application/json"},
-		{"BE with BOM", toUTF16(string(body), true, true), "application/json"},
-		{"LE by charset", toUTF16(string(body), false, false), "application/json; charset=utf-16le"},
-		{"BE by zero bytes", toUTF16(string(body), true, false), "application/json"},
-	} {
-		got, err := target.DecodeDocuments([][]byte{tc.body}, []string{tc.contentType})
-		if err != nil {
-			t.Errorf("%s: %v", tc.name, err)
-			continue
-		}
-		if fmt.Sprintf("%+v", got) != fmt.Sprintf("%+v", want) {
-			t.Errorf("%s:\n got %+v\nwant %+v", tc.name, got, want)
 		}
 	}
 }

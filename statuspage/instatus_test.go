@@ -2,14 +2,12 @@ package statuspage
 
 import (
 	"bytes"
-	"encoding/binary"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf16"
 
 	"github.com/statuspage-exporter/statuspage_exporter/config"
 )
@@ -511,49 +509,6 @@ func TestInstatusInvalidUTF8(t *testing.T) {
 	if s.Page.Name != "bad \ufffd\ufffd name" || len(s.Components) != 1 || s.Components[0].Name != "n\ufffd" {
 		// encoding/json makes both ids "x\ufffd": the second is a repeat.
 		t.Errorf("page %q, components %+v", s.Page.Name, s.Components)
-	}
-}
-
-// TestInstatusUTF16: a page served in UTF-16 reads as in UTF-8, for both
-// documents, by byte order mark or by charset.
-func TestInstatusUTF16(t *testing.T) {
-	t.Parallel()
-	summary := `{"page":{"name":"Ünïcode ✓","status":"HASISSUES"},"activeIncidents":[{"name":"Straße 🚧","status":"INVESTIGATING","impact":"MAJOROUTAGE","url":"https://p.example/incident/i1"}]}`
-	components := `[{"id":"c1","name":"Zürich 🏔","status":"MINOROUTAGE"}]`
-	encode := func(s string, big, bom bool) []byte {
-		var b bytes.Buffer
-		order := binary.ByteOrder(binary.LittleEndian)
-		if big {
-			order = binary.BigEndian
-		}
-		if bom {
-			_ = binary.Write(&b, order, uint16(0xfeff))
-		}
-		for _, u := range utf16.Encode([]rune(s)) {
-			_ = binary.Write(&b, order, u)
-		}
-		return b.Bytes()
-	}
-	for _, tc := range []struct {
-		name     string
-		big, bom bool
-		ct       string
-	}{
-		{"LE with BOM", false, true, "application/json"},
-		{"BE with BOM", true, true, "application/json"},
-		{"LE by charset", false, false, "application/json; charset=utf-16le"},
-		{"BE by zero bytes", true, false, "application/json"},
-	} {
-		docs := [][]byte{encode(summary, tc.big, tc.bom), encode(components, tc.big, tc.bom)}
-		s, err := instatusTarget().DecodeDocuments(docs, []string{tc.ct, tc.ct})
-		if err != nil {
-			t.Errorf("%s: %v", tc.name, err)
-			continue
-		}
-		if s.Page.Name != "Ünïcode ✓" || len(s.Incidents) != 1 || s.Incidents[0].Name != "Straße 🚧" ||
-			len(s.Components) != 1 || s.Components[0].Name != "Zürich 🏔" || s.Status.Indicator != "critical" {
-			t.Errorf("%s: %+v", tc.name, s)
-		}
 	}
 }
 

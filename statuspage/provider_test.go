@@ -498,8 +498,9 @@ func TestWrongPlatform(t *testing.T) {
 }
 
 // TestEveryProviderReadsUTF16: a page served in UTF-16 (as AWS Health
-// does) reads as it does in UTF-8, whatever the platform, with a byte
-// order mark or by the charset alone.
+// does), or in UTF-8 with a byte order mark, reads as it does in plain
+// UTF-8, whatever the platform, every document of it; truncated UTF-16
+// fails the fetch.
 func TestEveryProviderReadsUTF16(t *testing.T) {
 	t.Parallel()
 	for provider, docs := range providerDocuments(t) {
@@ -511,24 +512,32 @@ func TestEveryProviderReadsUTF16(t *testing.T) {
 		}
 		for _, enc := range []struct {
 			name        string
-			bigEndian   bool
-			bom         bool
+			encode      func(string) []byte
 			contentType string
 		}{
-			{"utf-16le", false, false, "application/json;charset=utf-16"},
-			{"utf-16be with BOM", true, true, "application/json"},
+			{"utf-8 with BOM", func(s string) []byte { return append([]byte("\xef\xbb\xbf"), s...) }, "application/json"},
+			{"utf-16le with BOM", func(s string) []byte { return utf16Bytes(s, false, true) }, "application/json"},
+			{"utf-16le by charset", func(s string) []byte { return utf16Bytes(s, false, false) }, "application/json;charset=utf-16"},
+			{"utf-16le undeclared", func(s string) []byte { return utf16Bytes(s, false, false) }, "application/json"},
+			{"utf-16be with BOM", func(s string) []byte { return utf16Bytes(s, true, true) }, "application/json;charset=utf-16"},
+			{"utf-16be by charset", func(s string) []byte { return utf16Bytes(s, true, false) }, "application/json; charset=UTF-16BE"},
 		} {
 			converted := make([][]byte, len(bodies))
 			types := make([]string, len(bodies))
 			for i, b := range bodies {
 				if b != nil {
-					converted[i], types[i] = utf16Bytes(string(b), enc.bigEndian, enc.bom), enc.contentType
+					converted[i], types[i] = enc.encode(string(b)), enc.contentType
 				}
 			}
 			got, err := target.DecodeDocuments(converted, types)
 			if err != nil || !reflect.DeepEqual(got, want) {
 				t.Errorf("%s in %s: %v; the summary differs from UTF-8's: %t", provider, enc.name, err, !reflect.DeepEqual(got, want))
 			}
+		}
+		truncated := utf16Bytes(string(bodies[0]), false, true)
+		truncated = truncated[:len(truncated)-1]
+		if _, err := target.DecodeDocuments([][]byte{truncated}, []string{"application/json;charset=utf-16"}); err == nil || !strings.Contains(err.Error(), "odd length") {
+			t.Errorf("%s: truncated UTF-16: %v, want an error", provider, err)
 		}
 	}
 }

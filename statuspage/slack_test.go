@@ -2,14 +2,12 @@ package statuspage
 
 import (
 	"bytes"
-	"encoding/binary"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/statuspage-exporter/statuspage_exporter/config"
@@ -359,60 +357,6 @@ func TestDecodeSlackHostile(t *testing.T) {
 		t.Errorf("Calls is %q, want operational", got)
 	}
 	checkSlackInvariants(t, s)
-}
-
-// TestDecodeSlackUTF16: a body in UTF-16, either byte order, with or
-// without a byte order mark, reads as the same document in UTF-8.
-func TestDecodeSlackUTF16(t *testing.T) {
-	t.Parallel()
-	doc := slackDoc(`{"id":1,"title":"Émoji ✓ 😀","type":"outage","status":"active","services":["Messaging"]}`)
-	encode := func(bigEndian, bom bool) []byte {
-		var order binary.ByteOrder = binary.LittleEndian
-		if bigEndian {
-			order = binary.BigEndian
-		}
-		units := utf16.Encode([]rune(doc))
-		if bom {
-			units = append([]uint16{0xFEFF}, units...)
-		}
-		b := make([]byte, 2*len(units))
-		for i, u := range units {
-			order.PutUint16(b[2*i:], u)
-		}
-		return b
-	}
-	for _, tc := range []struct {
-		name        string
-		bigEndian   bool
-		bom         bool
-		contentType string
-	}{
-		{"LE with BOM", false, true, "application/json"},
-		{"BE with BOM", true, true, "application/json"},
-		{"LE charset", false, false, "application/json; charset=utf-16le"},
-		{"BE charset", true, false, "application/json; charset=UTF-16BE"},
-		{"LE without anything", false, false, "application/json"},
-		{"BE without anything", true, false, ""},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			s, err := slackTarget().DecodeDocuments([][]byte{encode(tc.bigEndian, tc.bom)}, []string{tc.contentType})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(s.Incidents) != 1 || s.Incidents[0].Name != "Émoji ✓ 😀" || componentStatus(s, "Messaging") != "major_outage" {
-				t.Errorf("decoded %+v", s)
-			}
-		})
-	}
-	// An odd number of bytes is a truncated UTF-16 body: an error, no summary.
-	if s, err := slackTarget().DecodeDocuments([][]byte{encode(false, true)[:9]}, []string{""}); err == nil || s != nil {
-		t.Errorf("truncated UTF-16: got %v, %v; want an error", s, err)
-	}
-	// A UTF-8 byte order mark is dropped.
-	if _, err := slackTarget().DecodeDocuments([][]byte{append([]byte("\xef\xbb\xbf"), doc...)}, []string{""}); err != nil {
-		t.Errorf("UTF-8 with a byte order mark: %v", err)
-	}
 }
 
 // TestDecodeSlackLarge: 50,000 items, each naming its own service and a

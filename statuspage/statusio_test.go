@@ -2,7 +2,6 @@ package statuspage
 
 import (
 	"bytes"
-	"encoding/binary"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,7 +9,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf16"
 
 	"github.com/statuspage-exporter/statuspage_exporter/config"
 )
@@ -437,61 +435,6 @@ func TestStatusioInvalidUTF8(t *testing.T) {
 	}
 	if g, c := s.Components[0], s.Components[1]; g.Name != "\uFFFD\uFFFD\uFFFDEU" || c.ID != "a\uFFFD/k" || c.Name != "Web \uFFFD( \x00\r\n" {
 		t.Errorf("group %q, component %q %q", g.Name, c.ID, c.Name)
-	}
-}
-
-// utf16Body encodes s as UTF-16, with a byte order mark when bom.
-func utf16Body(s string, bigEndian, bom bool) []byte {
-	var order binary.AppendByteOrder = binary.LittleEndian
-	if bigEndian {
-		order = binary.BigEndian
-	}
-	var b []byte
-	if bom {
-		b = order.AppendUint16(b, 0xfeff)
-	}
-	for _, u := range utf16.Encode([]rune(s)) {
-		b = order.AppendUint16(b, u)
-	}
-	return b
-}
-
-// TestStatusioUTF16: a status.io document served as UTF-16 (either order,
-// with or without a byte order mark or a charset) or with a UTF-8 byte
-// order mark reads as the UTF-8 one, through the page's own decode.
-func TestStatusioUTF16(t *testing.T) {
-	t.Parallel()
-	target := statusioTarget(t, "")
-	body := statusioTestdata(t)["maintenance_with_open_incident"]
-	want, err := target.DecodeDocuments([][]byte{body}, []string{"application/json"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(want.Components) == 0 || len(want.Incidents) == 0 || len(want.ScheduledMaintenances) == 0 {
-		t.Fatalf("the testdata document decodes to %+v", want)
-	}
-	for _, c := range []struct {
-		name, contentType string
-		body              []byte
-	}{
-		{"UTF-16LE with BOM", "application/json", utf16Body(string(body), false, true)},
-		{"UTF-16BE with BOM", "application/json", utf16Body(string(body), true, true)},
-		{"UTF-16LE without BOM", "application/json", utf16Body(string(body), false, false)},
-		{"UTF-16BE by charset", "application/json; charset=utf-16be", utf16Body(string(body), true, false)},
-		{"UTF-8 with BOM", "application/json; charset=utf-8", append([]byte("\xef\xbb\xbf"), body...)},
-	} {
-		got, err := target.DecodeDocuments([][]byte{c.body}, []string{c.contentType})
-		if err != nil {
-			t.Errorf("%s: %v", c.name, err)
-			continue
-		}
-		if !reflect.DeepEqual(got, want) {
-			t.Errorf("%s: decodes differently from UTF-8", c.name)
-		}
-	}
-	// A truncated UTF-16 body fails.
-	if s, err := target.DecodeDocuments([][]byte{utf16Body(string(body), false, true)[:101]}, []string{"application/json"}); err == nil || s != nil {
-		t.Errorf("odd-length UTF-16 body: got %v, %v; want an error", s, err)
 	}
 }
 
