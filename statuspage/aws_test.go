@@ -523,30 +523,21 @@ func TestAWSHostile(t *testing.T) {
 // exist.
 func checkAWSSummary(t *testing.T, s *Summary) {
 	t.Helper()
-	ids := map[string]bool{}
-	groups := map[string]bool{}
+	checkModel(t, s)
+	components, incidents := map[string]bool{}, map[string]bool{}
 	for _, c := range s.Components {
-		if c.ID == "" || ids[c.ID] {
-			t.Fatalf("component id %q empty or repeated: %+v", c.ID, s.Components)
+		if !c.Group && c.GroupID == "" {
+			t.Fatalf("component %q outside a region", c.ID)
 		}
-		ids[c.ID] = true
-		if c.Group {
-			groups[c.ID] = true
-		}
+		components[c.ID] = !c.Group
 	}
-	for _, c := range s.Components {
-		if !c.Group && !groups[c.GroupID] {
-			t.Fatalf("component %q in group %q, which is not on the page", c.ID, c.GroupID)
-		}
-	}
-	incidents := map[string]bool{}
 	for _, in := range s.Incidents {
-		if in.ID == "" || incidents[in.ID] {
-			t.Fatalf("incident id %q empty or repeated", in.ID)
+		if incidents[in.ID] {
+			t.Fatalf("incident id %q repeated", in.ID)
 		}
 		incidents[in.ID] = true
 		for _, a := range in.Components {
-			if !ids[a.ID] || groups[a.ID] {
+			if !components[a.ID] {
 				t.Fatalf("incident %q affects %q, which is not a component of the page", in.ID, a.ID)
 			}
 		}

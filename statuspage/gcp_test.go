@@ -506,10 +506,11 @@ func FuzzGCPDecode(f *testing.F) {
 		case len(s.ScheduledMaintenances) != 0:
 			t.Fatal("maintenances from a feed that has none")
 		}
+		checkModel(t, s)
 		ids := map[string]bool{}
 		for _, c := range s.Components {
-			if c.ID == "" || c.Name == "" || ids[c.ID] || c.Group || c.GroupID != "" {
-				t.Fatalf("bad or repeated component %+v", c)
+			if c.Name == "" || c.Group || c.GroupID != "" {
+				t.Fatalf("component without a name, or in a group: %+v", c)
 			}
 			ids[c.ID] = true
 			if lists {
@@ -521,8 +522,8 @@ func FuzzGCPDecode(f *testing.F) {
 		}
 		incidents := map[string]bool{}
 		for _, in := range s.Incidents {
-			if in.ID == "" || incidents[in.ID] {
-				t.Fatalf("bad or repeated incident id in %+v", in)
+			if incidents[in.ID] {
+				t.Fatalf("repeated incident id in %+v", in)
 			}
 			incidents[in.ID] = true
 			for _, a := range in.Components {

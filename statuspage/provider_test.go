@@ -541,3 +541,79 @@ func TestEveryProviderReadsUTF16(t *testing.T) {
 		}
 	}
 }
+
+// checkModel asserts what every provider's summary must hold for the
+// collector: components with unique non-empty ids, group references to
+// group rows of the page, group rows outside groups, and ids on every
+// incident, maintenance and affected component. Each provider's tests add
+// what its platform promises beyond this.
+func checkModel(t testing.TB, s *Summary) {
+	t.Helper()
+	ids := make(map[string]bool, len(s.Components))
+	groups := make(map[string]bool)
+	for _, c := range s.Components {
+		if c.ID == "" || ids[c.ID] {
+			t.Fatalf("component id %q empty or repeated", c.ID)
+		}
+		ids[c.ID] = true
+		if c.Group {
+			groups[c.ID] = true
+		}
+	}
+	for _, c := range s.Components {
+		if c.GroupID != "" && (c.Group || !groups[c.GroupID]) {
+			t.Fatalf("component %q: group %q is not a group row of the page", c.ID, c.GroupID)
+		}
+	}
+	affected := func(kind, id string, cs []AffectedComponent) {
+		if id == "" {
+			t.Fatalf("%s without an id", kind)
+		}
+		for _, c := range cs {
+			if c.ID == "" {
+				t.Fatalf("%s %q affects a component without an id", kind, id)
+			}
+		}
+	}
+	for _, in := range s.Incidents {
+		affected("incident", in.ID, in.Components)
+	}
+	for _, m := range s.ScheduledMaintenances {
+		affected("maintenance", m.ID, m.Components)
+	}
+}
+
+// TestEveryCaseHoldsTheModel decodes every golden case of every provider
+// and checks the model's rules on it (checkModel).
+func TestEveryCaseHoldsTheModel(t *testing.T) {
+	t.Parallel()
+	paths, err := filepath.Glob(filepath.Join("..", "testdata", "providers", "*", "*.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := 0
+	for _, path := range paths {
+		base := strings.TrimSuffix(path, ".json")
+		if strings.Contains(filepath.Base(base), ".") {
+			continue // a components document
+		}
+		provider := filepath.Base(filepath.Dir(path))
+		target := targetOf(t, provider)
+		bodies := make([][]byte, len(target.Documents()))
+		for i, p := range []string{path, base + ".components.json"}[:len(bodies)] {
+			if b, err := os.ReadFile(p); err == nil {
+				bodies[i] = b
+			}
+		}
+		s, err := target.DecodeDocuments(bodies, nil)
+		if err != nil {
+			t.Errorf("%s: %v", path, err)
+			continue
+		}
+		checkModel(t, s)
+		cases++
+	}
+	if cases < 5 {
+		t.Errorf("%d golden cases, want every provider's", cases)
+	}
+}
