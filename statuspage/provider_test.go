@@ -452,7 +452,7 @@ func providerDocuments(t *testing.T) map[string][][]byte {
 
 // targetOf is a page of provider as NewTargetSet makes it, with the
 // allow-lists that the golden cases of aws need.
-func targetOf(t *testing.T, provider string) *Target {
+func targetOf(t testing.TB, provider string) *Target {
 	t.Helper()
 	page := "pages:\n  - name: p\n    provider: " + provider + "\n    url: http://127.0.0.1:9/p\n"
 	if provider == config.ProviderAWS {
