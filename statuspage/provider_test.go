@@ -330,17 +330,17 @@ func TestFetchDocuments(t *testing.T) {
 	u, _ := url.Parse(srv.URL)
 	target := &Target{Name: "p", provider: p, documents: p.documents(u), SummaryURL: p.documents(u)[0]}
 	f := &Fetcher{}
-	fetch := func(v []Validators) (*Summary, Response, error, []string) {
+	fetch := func(v []Validators) (*Summary, Response, []string, error) {
 		mu.Lock()
 		requests = nil
 		mu.Unlock()
 		s, resp, err := f.FetchIfChanged(context.Background(), target, v)
 		mu.Lock()
 		defer mu.Unlock()
-		return s, resp, err, slices.Clone(requests)
+		return s, resp, slices.Clone(requests), err
 	}
 
-	s, resp, err, reqs := fetch(nil)
+	s, resp, reqs, err := fetch(nil)
 	if err != nil || s == nil || string(decoded[1]) != `"extra é"` || !reflect.DeepEqual(resp.Validators, []Validators{{ETag: `"m1"`}, {ETag: `"e1"`}}) {
 		t.Fatalf("both documents: %v, %q, validators %+v", err, decoded, resp.Validators)
 	}
@@ -350,7 +350,7 @@ func TestFetchDocuments(t *testing.T) {
 	validators := resp.Validators
 
 	// Nothing changed: one conditional request each, no decoding.
-	_, resp, err, reqs = fetch(validators)
+	_, resp, reqs, err = fetch(validators)
 	if err != nil || !resp.NotModified || !slices.Equal(reqs, []string{`/main.json "m1"`, `/extra.json "e1"`}) {
 		t.Errorf("unchanged: %v, not modified %t, requests %q", err, resp.NotModified, reqs)
 	}
@@ -360,7 +360,7 @@ func TestFetchDocuments(t *testing.T) {
 	mu.Lock()
 	etags["/extra.json"], bodies["/extra.json"] = `"e2"`, []byte(`"extra 2"`)
 	mu.Unlock()
-	_, resp, err, reqs = fetch(validators)
+	_, resp, reqs, err = fetch(validators)
 	if err != nil || resp.NotModified || string(decoded[0]) != `"page"` || string(decoded[1]) != `"extra 2"` {
 		t.Errorf("second changed: %v, not modified %t, decoded %q", err, resp.NotModified, decoded)
 	}
@@ -383,14 +383,14 @@ func TestFetchDocuments(t *testing.T) {
 	mu.Lock()
 	status["/extra.json"] = http.StatusNotFound
 	mu.Unlock()
-	if _, _, err, _ = fetch(nil); err != nil || decoded[1] != nil {
+	if _, _, _, err = fetch(nil); err != nil || decoded[1] != nil {
 		t.Errorf("optional document missing: %v, decoded %q", err, decoded)
 	}
 	// It fails otherwise, naming the document; Retry-After still counts.
 	mu.Lock()
 	status["/extra.json"] = http.StatusTooManyRequests
 	mu.Unlock()
-	_, resp, err, _ = fetch(nil)
+	_, resp, _, err = fetch(nil)
 	var herr *HTTPError
 	if err == nil || !strings.HasPrefix(err.Error(), "/extra.json: unexpected HTTP status 429") || !errors.As(err, &herr) || resp.StatusCode != 429 {
 		t.Errorf("second document failing: %v (status %d)", err, resp.StatusCode)
@@ -399,7 +399,7 @@ func TestFetchDocuments(t *testing.T) {
 	mu.Lock()
 	status["/extra.json"], status["/main.json"] = 200, http.StatusNotFound
 	mu.Unlock()
-	if _, _, err, _ = fetch(nil); err == nil || !strings.HasPrefix(err.Error(), "unexpected HTTP status 404") {
+	if _, _, _, err = fetch(nil); err == nil || !strings.HasPrefix(err.Error(), "unexpected HTTP status 404") {
 		t.Errorf("main document missing: %v", err)
 	}
 	// A decoding failure is a DecodeError.
@@ -407,7 +407,7 @@ func TestFetchDocuments(t *testing.T) {
 	status["/main.json"], bodies["/main.json"] = 200, []byte(`{}`)
 	mu.Unlock()
 	var derr *DecodeError
-	if _, _, err, _ = fetch(nil); !errors.As(err, &derr) {
+	if _, _, _, err = fetch(nil); !errors.As(err, &derr) {
 		t.Errorf("bad main document: %v, want a DecodeError", err)
 	}
 }
