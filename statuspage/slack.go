@@ -97,7 +97,12 @@ func decodeSlack(docs [][]byte, _ *DecodeOptions) (*Summary, error) {
 		// Only an all-ok answer may leave the list out (the first
 		// version of the API did); anything else without it, such as an
 		// error object, must not read as a page where all is well.
-		return nil, wrongShape(body, config.ProviderSlack, "status "+strconv.Quote(*status)+" without active_incidents")
+		// The error is logged and shown: a page's text in it is cut short.
+		shown := *status
+		if len(shown) > 40 {
+			shown = shown[:40] + "…"
+		}
+		return nil, wrongShape(body, config.ProviderSlack, "status "+strconv.Quote(shown)+" without active_incidents")
 	}
 	var updated Timestamp
 	if raw, ok := top["date_updated"]; ok {

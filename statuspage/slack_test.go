@@ -281,6 +281,8 @@ func TestDecodeSlackShape(t *testing.T) {
 		{"truncated", `{"status":"active","active_incidents":[{"id":1,`, "not a JSON object"},
 		{"error object", `{"status":"error","message":"rate limited"}`, `status "error" without active_incidents`},
 		{"active without list", `{"status":"active"}`, `status "active" without active_incidents`},
+		// A page's text in an error is cut short: it is logged and shown.
+		{"long status", `{"status":"` + strings.Repeat("x", 5000) + `"}`, `status "` + strings.Repeat("x", 40) + `…" without active_incidents`},
 		{"active with null list", `{"status":"active","active_incidents":null}`, `without active_incidents`},
 		{"status object", `{"status":{"indicator":"none"}}`, "no status text and no active_incidents"},
 		// Slack's own shape, broken inside: the decoder's reason.
