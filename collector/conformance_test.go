@@ -9,6 +9,7 @@ import (
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/statuspage-exporter/statuspage_exporter/collector"
+	"github.com/statuspage-exporter/statuspage_exporter/statuspage"
 )
 
 // sharedFixtures finds ../shared/fixtures beside the repository root. The
@@ -38,6 +39,29 @@ func sharedFixtures(t *testing.T) string {
 	return ""
 }
 
+// captures returns the real captures that pattern matches under
+// ../shared/fixtures, and skips the test when there are none.
+func captures(t *testing.T, pattern string) []string {
+	t.Helper()
+	dir := sharedFixtures(t)
+	files, err := filepath.Glob(filepath.Join(dir, pattern))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) == 0 {
+		t.Skipf("no captures %s in %s", pattern, dir)
+	}
+	return files
+}
+
+// translateCapture is what the exporter serves for the decoded capture s,
+// checked by checkClean.
+func translateCapture(t *testing.T, s *statuspage.Summary) []*dto.MetricFamily {
+	t.Helper()
+	src := newFakeSource(t, map[string]result{"capture": freshResult(t, "capture", s)})
+	return checkClean(t, collector.New(t.Context(), src, targets("capture"), testLogger(t)))
+}
+
 // conformanceCounts is what a reader of each capture expects, counted with
 // jq/python from the JSON, not from our output: components are rows without
 // group true (a repeated id once), grouped those of them with a group_id of a
@@ -65,13 +89,7 @@ var conformance = map[string]conformanceCounts{
 func TestConformance(t *testing.T) {
 	t.Parallel()
 	dir := sharedFixtures(t)
-	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(files) == 0 {
-		t.Skipf("no captures in %s", dir)
-	}
+	files := captures(t, "*.json")
 	found := map[string]bool{}
 	for _, path := range files {
 		name := filepath.Base(path)
@@ -82,8 +100,7 @@ func TestConformance(t *testing.T) {
 			if !ok {
 				t.Errorf("no expected counts for %s: add them to the conformance table", name)
 			}
-			src := newFakeSource(t, map[string]result{"capture": freshResult(t, "capture", decodeFile(t, path))})
-			mfs := checkClean(t, collector.New(t.Context(), src, targets("capture"), testLogger(t)))
+			mfs := translateCapture(t, decodeFile(t, path))
 
 			got := conformanceCounts{
 				components: distinct(mfs, "statuspage_component_status", "component_id", nil),
@@ -117,20 +134,8 @@ func TestConformance(t *testing.T) {
 // currentState returns the state valued 1 in a state set with one object,
 // "" when the family is absent.
 func currentState(mfs []*dto.MetricFamily, name, state string) string {
-	for _, mf := range mfs {
-		if mf.GetName() != name {
-			continue
-		}
-		for _, m := range mf.GetMetric() {
-			if m.GetGauge().GetValue() != 1 {
-				continue
-			}
-			for _, lp := range m.GetLabel() {
-				if lp.GetName() == state {
-					return lp.GetValue()
-				}
-			}
-		}
+	for s := range currentStates(mfs, name, state) {
+		return s
 	}
 	return ""
 }

@@ -8,8 +8,6 @@ import (
 	"testing"
 
 	dto "github.com/prometheus/client_model/go"
-
-	"github.com/statuspage-exporter/statuspage_exporter/collector"
 )
 
 // TestGCPGolden: the Google Cloud incidents feeds of testdata/providers/gcp
@@ -54,13 +52,7 @@ type gcpCounts struct {
 func TestGCPConformance(t *testing.T) {
 	t.Parallel()
 	dir := filepath.Join(sharedFixtures(t), "providers")
-	files, err := filepath.Glob(filepath.Join(dir, "gcp-*.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(files) == 0 {
-		t.Skipf("no gcp captures in %s", dir)
-	}
+	files := captures(t, filepath.Join("providers", "gcp-*.json"))
 	type want struct{ closed, reopened gcpCounts }
 	wants := map[string]want{
 		"gcp-google-incidents-current-schema-all-closed-2022-07-01.json": {
@@ -127,8 +119,7 @@ func gcpCount(t *testing.T, body []byte) gcpCounts {
 	if err != nil {
 		t.Fatalf("decode: %v", err)
 	}
-	src := newFakeSource(t, map[string]result{"capture": freshResult(t, "capture", s)})
-	mfs := checkClean(t, collector.New(t.Context(), src, targets("capture"), testLogger(t)))
+	mfs := translateCapture(t, s)
 	status := func(v string) int {
 		return distinct(mfs, "statuspage_component_status", "component_id", func(ls map[string]string) bool {
 			return ls["status"] == v && value(mfs, "statuspage_component_status", ls) == 1

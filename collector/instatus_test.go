@@ -5,8 +5,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/statuspage-exporter/statuspage_exporter/collector"
 )
 
 // TestInstatusGolden: what the exporter serves for each Instatus case in
@@ -48,13 +46,7 @@ var instatusConformance = map[string]struct {
 // no components document: it is read as an older page's (docs[1] nil).
 func TestInstatusConformance(t *testing.T) {
 	t.Parallel()
-	files, err := filepath.Glob(filepath.Join(sharedFixtures(t), "providers", "instatus-*.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(files) == 0 {
-		t.Skip("no Instatus captures")
-	}
+	files := captures(t, filepath.Join("providers", "instatus-*.json"))
 	for _, path := range files {
 		name := filepath.Base(path)
 		t.Run(strings.TrimSuffix(name, ".json"), func(t *testing.T) {
@@ -71,8 +63,7 @@ func TestInstatusConformance(t *testing.T) {
 			if err != nil {
 				t.Fatalf("decode: %v", err)
 			}
-			src := newFakeSource(t, map[string]result{"capture": freshResult(t, "capture", s)})
-			mfs := checkClean(t, collector.New(t.Context(), src, targets("capture"), testLogger(t)))
+			mfs := translateCapture(t, s)
 			if n := distinct(mfs, "statuspage_component_status", "component_id", nil); n != 0 {
 				t.Errorf("%d components, want none without a components document", n)
 			}

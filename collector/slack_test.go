@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/statuspage-exporter/statuspage_exporter/collector"
 	"github.com/statuspage-exporter/statuspage_exporter/config"
 )
 
@@ -72,13 +71,7 @@ var (
 // active).
 func TestSlackConformance(t *testing.T) {
 	t.Parallel()
-	files, err := filepath.Glob(filepath.Join(sharedFixtures(t), "providers", "slack-*.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(files) == 0 {
-		t.Skip("no Slack captures")
-	}
+	files := captures(t, filepath.Join("providers", "slack-*.json"))
 	found := 0
 	for _, path := range files {
 		body, err := os.ReadFile(path)
@@ -133,8 +126,7 @@ func slackCheckCounts(t *testing.T, body []byte, want slackCounts) {
 	if err != nil {
 		t.Fatalf("decode: %v", err)
 	}
-	src := newFakeSource(t, map[string]result{"capture": freshResult(t, "capture", s)})
-	mfs := checkClean(t, collector.New(t.Context(), src, targets("capture"), testLogger(t)))
+	mfs := translateCapture(t, s)
 	got := slackCounts{
 		components:   distinct(mfs, "statuspage_component_status", "component_id", nil),
 		incidents:    len(series(mfs, "statuspage_incident_info")),

@@ -8,7 +8,6 @@ import (
 
 	dto "github.com/prometheus/client_model/go"
 
-	"github.com/statuspage-exporter/statuspage_exporter/collector"
 	"github.com/statuspage-exporter/statuspage_exporter/config"
 )
 
@@ -55,13 +54,7 @@ var statusioConformance = map[string]statusioCounts{
 func TestStatusioConformance(t *testing.T) {
 	t.Parallel()
 	dir := filepath.Join(sharedFixtures(t), "providers")
-	files, err := filepath.Glob(filepath.Join(dir, "statusio-*.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(files) == 0 {
-		t.Skipf("no status.io captures in %s", dir)
-	}
+	files := captures(t, filepath.Join("providers", "statusio-*.json"))
 	found := map[string]bool{}
 	for _, path := range files {
 		name := filepath.Base(path)
@@ -80,8 +73,7 @@ func TestStatusioConformance(t *testing.T) {
 			if err != nil {
 				t.Fatalf("decode: %v", err)
 			}
-			src := newFakeSource(t, map[string]result{"capture": freshResult(t, "capture", s)})
-			mfs := checkClean(t, collector.New(t.Context(), src, targets("capture"), testLogger(t)))
+			mfs := translateCapture(t, s)
 			got := statusioCounts{
 				rows:   distinct(mfs, "statuspage_component_status", "component_id", nil),
 				groups: distinct(mfs, "statuspage_component_status", "group", nil),
