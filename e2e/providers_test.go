@@ -13,6 +13,7 @@ import (
 	"unicode/utf16"
 
 	dto "github.com/prometheus/client_model/go"
+	"go.yaml.in/yaml/v2"
 )
 
 // providerCase is a golden case of testdata/providers: its documents, the
@@ -53,6 +54,27 @@ func firstProviderCase(tb testing.TB, provider string) providerCase {
 	c.main, c.components = read(".json"), read(".components.json")
 	c.settings, c.goldenDoc = string(read(".page.yml")), string(read(".metrics"))
 	return c
+}
+
+// serve answers as c's platform does: AWS in UTF-16, Instatus as two
+// documents (the components one missing when the case has none).
+func (c providerCase) serve() http.HandlerFunc {
+	switch c.provider {
+	case "aws":
+		return serveBody("application/json;charset=utf-16", utf16LE(c.main))
+	case "instatus":
+		return func(w http.ResponseWriter, r *http.Request) {
+			switch {
+			case strings.HasSuffix(r.URL.Path, "/summary.json"):
+				serveJSON(c.main)(w, r)
+			case strings.HasSuffix(r.URL.Path, "/v3/components.json") && c.components != nil:
+				serveJSON(c.components)(w, r)
+			default:
+				http.NotFound(w, r)
+			}
+		}
+	}
+	return serveJSON(c.main)
 }
 
 // utf16LE is s as AWS Health sends its documents: UTF-16, little-endian,
@@ -111,23 +133,7 @@ func serveProviders(tb testing.TB, u *upstream) ([]providerCase, string) {
 		c := firstProviderCase(tb, provider)
 		cases = append(cases, c)
 		page := provider + "-page"
-		switch provider {
-		case "aws":
-			u.handle(page, serveBody("application/json;charset=utf-16", utf16LE(c.main)))
-		case "instatus":
-			u.handle(page, func(w http.ResponseWriter, r *http.Request) {
-				switch {
-				case strings.HasSuffix(r.URL.Path, "/summary.json"):
-					serveJSON(c.main)(w, r)
-				case strings.HasSuffix(r.URL.Path, "/v3/components.json") && c.components != nil:
-					serveJSON(c.components)(w, r)
-				default:
-					http.NotFound(w, r)
-				}
-			})
-		default:
-			u.handle(page, serveJSON(c.main))
-		}
+		u.handle(page, c.serve())
 		fmt.Fprintf(&cfg, "  - name: %s\n    provider: %s\n    url: %s\n", page, provider, u.url(page))
 		for line := range strings.SplitSeq(strings.TrimRight(c.settings, "\n"), "\n") {
 			if line != "" {
@@ -269,4 +275,65 @@ func providerAlerts(tb testing.TB, c providerCase) (incidents, outages []map[str
 		}
 	}
 	return incidents, outages
+}
+
+// TestShippedConfig runs the binary with the configuration it ships
+// (statuspage_exporter.yml, a mixed list of platforms), each page's URL
+// pointed at a loopback page of its provider: every page is fetched, read
+// and served, with the allow-lists and settings as shipped.
+func TestShippedConfig(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary; skipped with -short")
+	}
+	t.Parallel()
+	b, err := os.ReadFile(root("statuspage_exporter.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cfg map[string]any
+	if err := yaml.Unmarshal(b, &cfg); err != nil {
+		t.Fatal(err)
+	}
+	u := newUpstream(t, nil)
+	pages, _ := cfg["pages"].([]any)
+	providers := map[string]bool{}
+	var names []string
+	for _, p := range pages {
+		page, _ := p.(map[any]any)
+		name, _ := page["name"].(string)
+		provider, _ := page["provider"].(string)
+		if provider == "" {
+			provider = "statuspage"
+			u.handle(name, serveJSON(fixture(t, "active_incident.json")))
+		} else {
+			u.handle(name, firstProviderCase(t, provider).serve())
+		}
+		providers[provider] = true
+		page["url"] = u.url(name)
+		names = append(names, name)
+	}
+	if len(providers) < 3 {
+		t.Fatalf("statuspage_exporter.yml names the providers %v: want a mixed list", providers)
+	}
+	out, err := yaml.Marshal(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfgPath := filepath.Join(t.TempDir(), "statuspage_exporter.yml")
+	writeFile(t, cfgPath, string(out))
+	p := start(t, cfgPath, startOptions{})
+	code, body, _ := p.scrape(t, "/metrics", 0)
+	if code != http.StatusOK {
+		t.Fatalf("/metrics: HTTP %d", code)
+	}
+	fams := parse(t, body)
+	for _, name := range names {
+		if v := gauge(body, fmt.Sprintf(`statuspage_up{page=%q}`, name)); v != 1 {
+			t.Errorf("statuspage_up{page=%q} = %v, want 1; log:\n%s", name, v, lastLines(p.output.String(), 20))
+		}
+		if n := countPage(fams["statuspage_page_status"], name); n == 0 {
+			t.Errorf("page %s has no page status", name)
+		}
+	}
+	p.checkAlive(t)
 }
