@@ -102,15 +102,22 @@ type Exchange struct {
 
 // Validators are what a page said identifies a document: the ETag and
 // Last-Modified headers, sent back as If-None-Match and If-Modified-Since.
+// For an optional document, Missing is when it last answered 404.
 type Validators struct {
 	ETag         string
 	LastModified string
+	Missing      time.Time
+}
+
+// sends reports whether v has a header to send.
+func (v Validators) sends() bool {
+	return v.ETag != "" || v.LastModified != ""
 }
 
 // conditional reports whether vs hold a validator to send.
 func conditional(vs []Validators) bool {
 	for _, v := range vs {
-		if v != (Validators{}) {
+		if v.sends() {
 			return true
 		}
 	}
@@ -170,17 +177,32 @@ func (f *Fetcher) FetchIfChanged(ctx context.Context, t *Target, vs []Validators
 	}
 	urls := t.Documents()
 	docs := make([]document, len(urls))
-	changed := !conditional(vs) || len(vs) != len(urls)
+	known := len(vs) == len(urls)
+	changed := !known || !conditional(vs)
+	now := time.Now()
 	for i, u := range urls {
-		var v Validators
-		if !changed {
-			v = vs[i]
+		var prev Validators
+		if known {
+			prev = vs[i]
+		}
+		if t.optional(i) && !prev.Missing.IsZero() && now.Sub(prev.Missing) < optionalRecheck {
+			// Missing a moment ago: not asked again on every refresh.
+			docs[i] = document{validators: prev}
+			continue
+		}
+		v := Validators{ETag: prev.ETag, LastModified: prev.LastModified}
+		if changed {
+			v = Validators{}
 		}
 		d, err := f.exchange(ctx, t, u, v, &resp)
 		if err != nil {
 			var herr *HTTPError
 			if errors.As(err, &herr) && herr.StatusCode == http.StatusNotFound && t.optional(i) {
-				continue // this platform's pages may lack the document
+				// This platform's pages may lack the document; one that
+				// had it a moment ago has changed.
+				docs[i] = document{validators: Validators{Missing: now}}
+				changed = changed || prev.Missing.IsZero()
+				continue
 			}
 			return nil, resp, documentError(i, u, err)
 		}
@@ -188,7 +210,7 @@ func (f *Fetcher) FetchIfChanged(ctx context.Context, t *Target, vs []Validators
 		changed = changed || !d.notModified
 	}
 	if !changed {
-		resp.NotModified, resp.Validators = true, vs
+		resp.NotModified, resp.Validators = true, validatorsOf(docs)
 		return nil, resp, nil
 	}
 	for i, u := range urls {
@@ -215,16 +237,29 @@ func (f *Fetcher) FetchIfChanged(ctx context.Context, t *Target, vs []Validators
 		ct, _, _ := mime.ParseMediaType(docs[0].contentType)
 		return nil, resp, &DecodeError{ContentType: ct, Err: err}
 	}
+	resp.Validators = validatorsOf(docs)
+	return s, resp, nil
+}
+
+// optionalRecheck is how long a page's optional document that answered
+// 404 is taken to be missing before it is asked for again: older Instatus
+// pages have no components document, and asking on every refresh would
+// double their requests.
+const optionalRecheck = time.Hour
+
+// validatorsOf returns what identifies docs for the next fetch, nil when
+// no document said anything.
+func validatorsOf(docs []document) []Validators {
 	for i := range docs {
 		if docs[i].validators != (Validators{}) {
-			resp.Validators = make([]Validators, len(docs))
+			vs := make([]Validators, len(docs))
 			for j := range docs {
-				resp.Validators[j] = docs[j].validators
+				vs[j] = docs[j].validators
 			}
-			break
+			return vs
 		}
 	}
-	return s, resp, nil
+	return nil
 }
 
 // exchange requests one document (see get) and records the request in
@@ -281,7 +316,7 @@ func (f *Fetcher) get(ctx context.Context, t *Target, u string, v Validators) (d
 		return d, 0, transportError(ctx, err)
 	}
 	defer res.Body.Close()
-	if res.StatusCode == http.StatusNotModified && v != (Validators{}) {
+	if res.StatusCode == http.StatusNotModified && v.sends() {
 		d.notModified, d.validators = true, v
 		return d, res.StatusCode, nil
 	}

@@ -314,6 +314,10 @@ func TestFetchDocuments(t *testing.T) {
 		mu.Lock()
 		defer mu.Unlock()
 		requests = append(requests, r.URL.Path+" "+r.Header.Get("If-None-Match"))
+		if code := status[r.URL.Path]; code != http.StatusOK {
+			w.WriteHeader(code)
+			return
+		}
 		if inm := r.Header.Get("If-None-Match"); inm != "" && inm == etags[r.URL.Path] {
 			w.WriteHeader(http.StatusNotModified)
 			return
@@ -379,10 +383,32 @@ func TestFetchDocuments(t *testing.T) {
 		t.Errorf("second changed: %d exchanges, want 3", len(resp.Exchanges))
 	}
 
-	// The optional document is missing: decoded as nil.
+	// The optional document goes missing while the main one is
+	// unchanged: the page has changed (its second document is gone), and
+	// is decoded with it nil.
+	validators = resp.Validators
 	mu.Lock()
 	status["/extra.json"] = http.StatusNotFound
 	mu.Unlock()
+	decoded = nil
+	_, resp, reqs, err = fetch(validators)
+	if err != nil || resp.NotModified || len(decoded) != 2 || decoded[1] != nil || resp.Validators[1].Missing.IsZero() {
+		t.Errorf("optional document gone: %v, not modified %t, decoded %q, validators %+v", err, resp.NotModified, decoded, resp.Validators)
+	}
+	// Known missing, it is not asked for again on every refresh: one
+	// conditional request, and nothing changed.
+	validators = resp.Validators
+	_, resp, reqs, err = fetch(validators)
+	if err != nil || !resp.NotModified || !slices.Equal(reqs, []string{`/main.json "m1"`}) {
+		t.Errorf("optional document known missing: %v, not modified %t, requests %q", err, resp.NotModified, reqs)
+	}
+	// After optionalRecheck it is asked for again.
+	stale := slices.Clone(validators)
+	stale[1].Missing = stale[1].Missing.Add(-optionalRecheck)
+	if _, _, reqs, err = fetch(stale); err != nil || !slices.Equal(reqs, []string{`/main.json "m1"`, "/extra.json "}) {
+		t.Errorf("optional document missing for an hour: %v, requests %q", err, reqs)
+	}
+	// Without validators (the first fetch), it is decoded as nil.
 	if _, _, _, err = fetch(nil); err != nil || decoded[1] != nil {
 		t.Errorf("optional document missing: %v, decoded %q", err, decoded)
 	}
