@@ -115,3 +115,33 @@ func TestSettingsKey(t *testing.T) {
 		t.Error("the order of http_headers changes the key")
 	}
 }
+
+// TestReloadFilterChange: what a page's document becomes depends on its
+// provider settings too. A reload that changes its component filter fetches
+// it afresh with the new filter, though the cached data is fresh.
+func TestReloadFilterChange(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, serveBytes(fixture(t, "all_operational.json")))
+	s := NewStore(StoreOptions[*Summary]{Prepare: keepSummary})
+	config := func(filter string) string {
+		return "defaults:\n  cache_ttl: 1h\npages:\n  - name: p\n    url: " + srv.URL + "\n" + filter
+	}
+	all := targetsOf(t, config(""))
+	r := s.Get(t.Context(), all.Target("p"))
+	wantResult(t, r, OutcomeMiss, true)
+	if n := len(r.Data.Components); n != 5 {
+		t.Fatalf("%d components without a filter, want 5", n)
+	}
+	wantResult(t, s.Get(t.Context(), all.Target("p")), OutcomeHit, true)
+
+	filtered := targetsOf(t, config("    components:\n      include: [{name: DNS|Compute}]\n"))
+	r = s.Get(t.Context(), filtered.Target("p"))
+	wantResult(t, r, OutcomeMiss, true)
+	var names []string
+	for _, c := range r.Data.Components {
+		names = append(names, c.Name)
+	}
+	if strings.Join(names, ",") != "Compute,DNS" {
+		t.Errorf("components after the reload: %q, want Compute and DNS", names)
+	}
+}
