@@ -395,6 +395,9 @@ func TestFetchDocuments(t *testing.T) {
 	if err != nil || resp.NotModified || len(decoded) != 2 || decoded[1] != nil || resp.Validators[1].Missing.IsZero() {
 		t.Errorf("optional document gone: %v, not modified %t, decoded %q, validators %+v", err, resp.NotModified, decoded, resp.Validators)
 	}
+	if !slices.Equal(reqs, []string{`/main.json "m1"`, `/extra.json "e2"`, "/main.json "}) {
+		t.Errorf("optional document gone: requests %q", reqs)
+	}
 	// Known missing, it is not asked for again on every refresh: one
 	// conditional request, and nothing changed.
 	validators = resp.Validators
