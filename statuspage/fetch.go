@@ -430,18 +430,31 @@ func Decode(body []byte) (*Summary, error) {
 	case trimmed[0] != '{':
 		return nil, errors.New("top-level value is not a JSON object")
 	}
-	var s Summary
-	if err := json.Unmarshal(trimmed, &s); err != nil {
+	var doc struct {
+		Summary
+		// Page takes the place of Summary.Page to see a status, which
+		// Statuspage's page object never has and Instatus's always has.
+		Page struct {
+			Page
+			Status jsonText `json:"status"`
+		} `json:"page"`
+	}
+	if err := json.Unmarshal(trimmed, &doc); err != nil {
 		var typeErr *json.UnmarshalTypeError
 		if !errors.As(err, &typeErr) {
 			return nil, err
 		}
 		// encoding/json finished the rest of the document; keep it.
 	}
-	if s.Page.ID == "" && s.Page.Name == "" {
+	s := doc.Summary
+	s.Page = doc.Page.Page
+	switch {
+	case s.Page.ID == "" && s.Page.Name == "":
 		// Every Statuspage-compatible document names its page; an object
 		// without one ("{}" from a broken proxy) is not a page saying all is well.
 		return nil, errors.New("no page object: not a status page summary")
+	case doc.Page.Status != "":
+		return nil, errors.New("the page object has a status: not a Statuspage summary")
 	}
 	return &s, nil
 }

@@ -67,9 +67,6 @@ func decodeInstatus(docs [][]byte, _ *DecodeOptions) (*Summary, error) {
 		return nil, errors.New("no summary document")
 	}
 	body := docs[0]
-	if err := otherPlatform(body, config.ProviderInstatus); err != nil {
-		return nil, err
-	}
 	if !isJSONObject(body) {
 		return nil, wrongShape(body, config.ProviderInstatus, "the summary is not a JSON object")
 	}
@@ -81,9 +78,13 @@ func decodeInstatus(docs [][]byte, _ *DecodeOptions) (*Summary, error) {
 	if !isJSONObject(doc.Page) || decodeLenient(doc.Page, &page) != nil {
 		return nil, wrongShape(body, config.ProviderInstatus, "the summary has no page object")
 	}
+	// Every Instatus page says its status; a page object without one is
+	// Statuspage's.
+	if strings.TrimSpace(string(page.Status)) == "" {
+		return nil, wrongShape(body, config.ProviderInstatus, "the page object has no status")
+	}
 	s := &Summary{Page: Page{Name: string(page.Name), URL: string(page.URL)}}
 	switch status := string(page.Status); instatusKey(status) {
-	case "":
 	case "UP":
 		s.Status.Indicator = "none"
 	case "UNDERMAINTENANCE":

@@ -43,14 +43,20 @@ func TestInstatusPageIndicator(t *testing.T) {
 		{`"HAS_ISSUES"`, "none", true},
 		{`"DOWN"`, "down", false},
 		{`"Partly Down"`, "partly_down", false},
+		{`7`, "7", false},
+		// No status text: every Instatus page says one; a page object
+		// without it is Statuspage's, not a page with no indicator.
 		{`null`, "", false},
 		{`""`, "", false},
-		{`7`, "7", false},
 		{`{"x":1}`, "", false},
 	} {
-		// Without a name: a page object with a name and no status string
-		// is a Statuspage document (see TestInstatusWrongShape).
 		s, err := decodeInstatusDocs(`{"page":{"url":"https://p.example","status":`+tc.status+`}}`, "", false)
+		if tc.want == "" {
+			if err == nil || !strings.Contains(err.Error(), "the page object has no status") {
+				t.Errorf("status %s: %v, want the summary refused", tc.status, err)
+			}
+			continue
+		}
 		if err != nil {
 			t.Errorf("status %s: %v", tc.status, err)
 			continue

@@ -59,13 +59,17 @@ var providers = map[string]*provider{
 	},
 }
 
-// decodeStatuspage reads a Statuspage summary (see Decode), refusing the
-// documents of the other platforms.
+// decodeStatuspage reads a Statuspage summary (see Decode). A document
+// Decode refuses is named for the platform it looks like, if any.
 func decodeStatuspage(docs [][]byte, _ *DecodeOptions) (*Summary, error) {
-	if err := otherPlatform(docs[0], config.ProviderStatuspage); err != nil {
+	s, err := Decode(docs[0])
+	if err != nil {
+		if perr := otherPlatform(docs[0], config.ProviderStatuspage); perr != nil {
+			return nil, perr
+		}
 		return nil, err
 	}
-	return Decode(docs[0])
+	return s, nil
 }
 
 // optional reports whether document i of t's provider may be missing.
@@ -177,9 +181,13 @@ func wrongShape(body []byte, provider, reason string) error {
 }
 
 // otherPlatform is an error when body looks like the document of another
-// platform than provider's: every decoder asks it first, so a page that
-// moved to another platform fails saying so instead of reading as a page
-// without components.
+// platform than provider's, so that a page that moved fails saying so
+// instead of reading as a page without components. Looking at an array
+// reads its first element only, so the decoders of arrays (gcp, aws) ask
+// first; looking at an object is a second pass over the whole body, so the
+// decoders of objects ask only about a document they refuse (directly, or
+// through wrongShape), and their own checks refuse the other platforms'
+// objects.
 func otherPlatform(body []byte, provider string) error {
 	looks := looksLike(body)
 	for name, own := range platformLooks {

@@ -70,9 +70,6 @@ import (
 //     have.
 func decodeSlack(docs [][]byte, _ *DecodeOptions) (*Summary, error) {
 	body := docs[0]
-	if err := otherPlatform(body, config.ProviderSlack); err != nil {
-		return nil, err
-	}
 	trimmed := bytes.TrimLeft(body, " \t\r\n")
 	if len(trimmed) > 0 && trimmed[0] == '[' {
 		return nil, wrongShape(body, config.ProviderSlack, slackArrayReason(trimmed))

@@ -75,9 +75,6 @@ func decodeStatusio(docs [][]byte, _ *DecodeOptions) (*Summary, error) {
 		return nil, errors.New("no status.io document")
 	}
 	body := docs[0]
-	if err := otherPlatform(body, config.ProviderStatusio); err != nil {
-		return nil, err
-	}
 	if looksLike(body) != looksStatusio {
 		return nil, wrongShape(body, config.ProviderStatusio, "no result.status_overall")
 	}
