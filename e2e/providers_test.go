@@ -204,6 +204,13 @@ func TestProviders(t *testing.T) {
 	if hits := u.hits("/instatus-page/v3/components.json"); hits != 1 {
 		t.Errorf("the instatus components document was asked %d times, want 1", hits)
 	}
+	// Each request of a page with two documents counts.
+	if v := gauge(body, `statuspage_exporter_upstream_requests_total{code="200",page="instatus-page"}`); v != 2 {
+		t.Errorf("upstream requests of the instatus page: %v, want 2", v)
+	}
+	if v := gauge(body, `statuspage_exporter_upstream_requests_total{code="404",page="instatus-old"}`); v != 1 {
+		t.Errorf("404s of the older instatus page: %v, want 1", v)
+	}
 
 	t.Run("instatus without components", func(t *testing.T) {
 		if v := gauge(body, `statuspage_up{page="instatus-old"}`); v != 1 {

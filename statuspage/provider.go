@@ -93,28 +93,11 @@ func instatusDocuments(u *url.URL) []string {
 // document.
 func documentItself(u *url.URL) []string { return []string{u.String()} }
 
-// decode reads the documents of t's page into a Summary: the provider's
-// decoder, then the page's component filter, then the derived indicator.
-func (t *Target) decode(docs [][]byte) (*Summary, error) {
-	p := t.provider
-	if p == nil {
-		p = providers[config.ProviderStatuspage]
-	}
-	s, err := p.decode(docs, &t.options)
-	if err != nil {
-		return nil, err
-	}
-	t.filter.apply(s)
-	if s.Derive {
-		s.Status.Indicator = deriveIndicator(s)
-	}
-	return s, nil
-}
-
-// DecodeDocuments reads documents as t's page would: the bodies in the
-// order its provider fetches them (nil for an optional one that is
-// missing), each with the Content-Type it came with. It is what a fetch
-// does once the bodies have arrived.
+// DecodeDocuments reads documents as t's page would, as a fetch does once
+// the bodies have arrived: the bodies in the order its provider fetches
+// them (nil for an optional one that is missing), each with the
+// Content-Type it came with, converted to UTF-8; then the provider's
+// decoder, the page's component filter and the derived indicator.
 func (t *Target) DecodeDocuments(bodies [][]byte, contentTypes []string) (*Summary, error) {
 	docs := make([][]byte, len(bodies))
 	for i, b := range bodies {
@@ -131,7 +114,19 @@ func (t *Target) DecodeDocuments(bodies [][]byte, contentTypes []string) (*Summa
 		}
 		docs[i] = u
 	}
-	return t.decode(docs)
+	p := t.provider
+	if p == nil {
+		p = providers[config.ProviderStatuspage]
+	}
+	s, err := p.decode(docs, &t.options)
+	if err != nil {
+		return nil, err
+	}
+	t.filter.apply(s)
+	if s.Derive {
+		s.Status.Indicator = deriveIndicator(s)
+	}
+	return s, nil
 }
 
 // Provider returns the name of t's platform.
