@@ -3,7 +3,6 @@ package collector_test
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,6 +10,7 @@ import (
 	"github.com/statuspage-exporter/statuspage_exporter/collector"
 	"github.com/statuspage-exporter/statuspage_exporter/config"
 	"github.com/statuspage-exporter/statuspage_exporter/statuspage"
+	"github.com/statuspage-exporter/statuspage_exporter/statuspage/statuspagetest"
 )
 
 // The golden files of the providers live in testdata/providers/<provider>/:
@@ -55,63 +55,22 @@ func decodeProvider(t *testing.T, target *statuspage.Target, docs ...[]byte) (*s
 	return target.DecodeDocuments(docs, types)
 }
 
-// providerCases returns the case names of provider's golden files.
-func providerCases(t *testing.T, provider string) (dir string, cases []string) {
-	t.Helper()
-	dir = filepath.Join("..", "testdata", "providers", provider)
-	docs, err := filepath.Glob(filepath.Join(dir, "*.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, d := range docs {
-		base := strings.TrimSuffix(filepath.Base(d), ".json")
-		if !strings.Contains(base, ".") { // not <case>.components.json
-			cases = append(cases, base)
-		}
-	}
-	if len(cases) == 0 {
-		t.Fatalf("no cases in %s", dir)
-	}
-	return dir, cases
-}
-
-// readOptional returns the file at path, nil when there is none.
-func readOptional(t *testing.T, path string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if os.IsNotExist(err) {
-		return nil
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
-// caseDocuments returns the documents of a golden case of provider, and
-// the page's extra settings.
-func caseDocuments(t *testing.T, provider, dir, name string) (docs [][]byte, settings string) {
-	t.Helper()
-	docs = [][]byte{readOptional(t, filepath.Join(dir, name+".json"))}
-	if provider == config.ProviderInstatus {
-		docs = append(docs, readOptional(t, filepath.Join(dir, name+".components.json")))
-	}
-	return docs, string(readOptional(t, filepath.Join(dir, name+".page.yml")))
+// providerCases reads provider's golden cases.
+func providerCases(t *testing.T, provider string) []statuspagetest.ProviderCase {
+	return statuspagetest.ProviderCases(t, filepath.Join("..", "testdata", "providers"), provider)
 }
 
 // providerGolden compares, for every case of provider, what the exporter
 // serves with the case's golden file.
 func providerGolden(t *testing.T, provider string) {
-	dir, cases := providerCases(t, provider)
-	for _, name := range cases {
-		t.Run(name, func(t *testing.T) {
+	for _, c := range providerCases(t, provider) {
+		t.Run(c.Name, func(t *testing.T) {
 			t.Parallel()
-			docs, settings := caseDocuments(t, provider, dir, name)
-			s, err := decodeProvider(t, providerTarget(t, provider, name, settings), docs...)
+			s, err := decodeProvider(t, providerTarget(t, provider, c.Name, c.Settings), c.Documents...)
 			if err != nil {
 				t.Fatalf("decode: %v", err)
 			}
-			compareGolden(t, name, freshResult(t, name, s), filepath.Join(dir, name+".metrics"))
+			compareGolden(t, c.Name, freshResult(t, c.Name, s), c.Golden)
 		})
 	}
 }
@@ -128,13 +87,12 @@ func TestProviderSeriesLimit(t *testing.T) {
 		}
 		t.Run(provider, func(t *testing.T) {
 			t.Parallel()
-			dir, cases := providerCases(t, provider)
-			docs, settings := caseDocuments(t, provider, dir, cases[0])
+			first := providerCases(t, provider)[0]
 			serve := func(limit int) (*collector.Prepared, error) {
-				target := providerTarget(t, provider, "limited", fmt.Sprintf("%s\nseries_limit: %d\n", settings, limit))
-				s, err := decodeProvider(t, target, docs...)
+				target := providerTarget(t, provider, "limited", fmt.Sprintf("%s\nseries_limit: %d\n", first.Settings, limit))
+				s, err := decodeProvider(t, target, first.Documents...)
 				if err != nil {
-					t.Fatalf("decode %s: %v", cases[0], err)
+					t.Fatalf("decode %s: %v", first.Name, err)
 				}
 				return prepare(target, s)
 			}
@@ -144,7 +102,7 @@ func TestProviderSeriesLimit(t *testing.T) {
 			}
 			n := all.Len()
 			if p, err := serve(n - 1); p != nil || !errors.Is(err, statuspage.ErrTooManySeries) {
-				t.Errorf("series_limit %d for %s's %d series: %v, %v; want the document refused with ErrTooManySeries", n-1, cases[0], n, p, err)
+				t.Errorf("series_limit %d for %s's %d series: %v, %v; want the document refused with ErrTooManySeries", n-1, first.Name, n, p, err)
 			}
 			if p, err := serve(n); err != nil || p.Len() != n {
 				t.Errorf("series_limit %d: %v; want the %d series served", n, err, n)

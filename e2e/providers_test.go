@@ -14,67 +14,51 @@ import (
 
 	dto "github.com/prometheus/client_model/go"
 	"go.yaml.in/yaml/v2"
+
+	"github.com/statuspage-exporter/statuspage_exporter/statuspage/statuspagetest"
 )
 
-// providerCase is a golden case of testdata/providers: its documents, the
-// extra settings of its page and what the exporter must serve for it.
+// providerCase is a golden case of testdata/providers, with what the
+// exporter must serve for it (the text of its .metrics file).
 type providerCase struct {
-	provider, name      string
-	main, components    []byte // components: instatus only, nil when absent
-	settings, goldenDoc string
+	statuspagetest.ProviderCase
+	goldenDoc string
 }
 
 // firstProviderCase reads the first case, by name, of provider's golden
 // files: the one each provider keeps realistic, with an open incident.
 func firstProviderCase(tb testing.TB, provider string) providerCase {
 	tb.Helper()
-	dir := root("testdata", "providers", provider)
-	docs, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	c := statuspagetest.ProviderCases(tb, root("testdata", "providers"), provider)[0]
+	golden, err := os.ReadFile(c.Golden)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	var names []string
-	for _, d := range docs {
-		if base := strings.TrimSuffix(filepath.Base(d), ".json"); !strings.Contains(base, ".") {
-			names = append(names, base)
-		}
-	}
-	if len(names) == 0 {
-		tb.Fatalf("no golden cases in %s", dir)
-	}
-	slices.Sort(names)
-	c := providerCase{provider: provider, name: names[0]}
-	read := func(ext string) []byte {
-		b, err := os.ReadFile(filepath.Join(dir, c.name+ext))
-		if err != nil && !os.IsNotExist(err) {
-			tb.Fatal(err)
-		}
-		return b
-	}
-	c.main, c.components = read(".json"), read(".components.json")
-	c.settings, c.goldenDoc = string(read(".page.yml")), string(read(".metrics"))
-	return c
+	return providerCase{c, string(golden)}
 }
+
+// main is the case's main document.
+func (c providerCase) main() []byte { return c.Documents[0] }
 
 // serve answers as c's platform does: AWS in UTF-16, Instatus as two
 // documents (the components one missing when the case has none).
 func (c providerCase) serve() http.HandlerFunc {
-	switch c.provider {
+	switch c.Provider {
 	case "aws":
-		return serveBody("application/json;charset=utf-16", utf16LE(c.main))
+		return serveBody("application/json;charset=utf-16", utf16LE(c.main()))
 	case "instatus":
 		return func(w http.ResponseWriter, r *http.Request) {
 			switch {
 			case strings.HasSuffix(r.URL.Path, "/summary.json"):
-				serveJSON(c.main)(w, r)
-			case strings.HasSuffix(r.URL.Path, "/v3/components.json") && c.components != nil:
-				serveJSON(c.components)(w, r)
+				serveJSON(c.main())(w, r)
+			case strings.HasSuffix(r.URL.Path, "/v3/components.json") && c.Documents[1] != nil:
+				serveJSON(c.Documents[1])(w, r)
 			default:
 				http.NotFound(w, r)
 			}
 		}
 	}
-	return serveJSON(c.main)
+	return serveJSON(c.main())
 }
 
 // utf16LE is s as AWS Health sends its documents: UTF-16, little-endian,
@@ -135,7 +119,7 @@ func serveProviders(tb testing.TB, u *upstream) ([]providerCase, string) {
 		page := provider + "-page"
 		u.handle(page, c.serve())
 		fmt.Fprintf(&cfg, "  - name: %s\n    provider: %s\n    url: %s\n", page, provider, u.url(page))
-		for line := range strings.SplitSeq(strings.TrimRight(c.settings, "\n"), "\n") {
+		for line := range strings.SplitSeq(strings.TrimRight(c.Settings, "\n"), "\n") {
 			if line != "" {
 				cfg.WriteString("    " + line + "\n")
 			}
@@ -163,7 +147,7 @@ func TestProviders(t *testing.T) {
 	instatus := cases[len(cases)-1]
 	u.handle("instatus-old", func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasSuffix(r.URL.Path, "/summary.json") {
-			serveJSON(instatus.main)(w, r)
+			serveJSON(instatus.main())(w, r)
 			return
 		}
 		http.NotFound(w, r)
@@ -182,19 +166,19 @@ func TestProviders(t *testing.T) {
 	}
 	fams := parse(t, body)
 	for _, c := range cases {
-		page := c.provider + "-page"
-		t.Run(c.provider, func(t *testing.T) {
+		page := c.Provider + "-page"
+		t.Run(c.Provider, func(t *testing.T) {
 			if v := gauge(body, fmt.Sprintf(`statuspage_up{page=%q}`, page)); v != 1 {
 				t.Errorf("statuspage_up{page=%q} = %v, want 1; log:\n%s", page, v, lastLines(p.output.String(), 20))
 			}
-			got := dataLines(fams, page, c.name)
-			want := dataLines(parse(t, c.goldenDoc), c.name, c.name)
+			got := dataLines(fams, page, c.Name)
+			want := dataLines(parse(t, c.goldenDoc), c.Name, c.Name)
 			if len(want) == 0 {
-				t.Fatalf("testdata/providers/%s/%s.metrics has no data series", c.provider, c.name)
+				t.Fatalf("testdata/providers/%s/%s.metrics has no data series", c.Provider, c.Name)
 			}
 			if !slices.Equal(got, want) {
 				t.Errorf("the data series of %s differ from testdata/providers/%s/%s.metrics:\n got %s\nwant %s",
-					page, c.provider, c.name, strings.Join(got, "\n     "), strings.Join(want, "\n     "))
+					page, c.Provider, c.Name, strings.Join(got, "\n     "), strings.Join(want, "\n     "))
 			}
 		})
 	}
@@ -245,7 +229,7 @@ func TestProviders(t *testing.T) {
 func providerAlerts(tb testing.TB, c providerCase) (incidents, outages []map[string]string) {
 	tb.Helper()
 	fams := parse(tb, c.goldenDoc)
-	page := c.provider + "-page"
+	page := c.Provider + "-page"
 	current := func(family, state string, values ...string) []*dto.Metric {
 		var out []*dto.Metric
 		for _, m := range fams[family].GetMetric() {

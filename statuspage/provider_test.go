@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -16,6 +15,7 @@ import (
 	"unicode/utf16"
 
 	"github.com/statuspage-exporter/statuspage_exporter/config"
+	"github.com/statuspage-exporter/statuspage_exporter/statuspage/statuspagetest"
 )
 
 // utf16Bytes encodes s as UTF-16, with a byte order mark when bom is set.
@@ -441,39 +441,17 @@ func TestFetchDocuments(t *testing.T) {
 	}
 }
 
-// providerDocuments returns, for each provider, the main document of its
-// first golden case in testdata/providers (testdata/summary's
-// active_incident for statuspage) and the instatus case's components.
+// providerTestdata holds the providers' golden cases.
+var providerTestdata = filepath.Join("..", "testdata", "providers")
+
+// providerDocuments returns, for each provider, the documents of its first
+// golden case (testdata/summary's active_incident for statuspage).
 func providerDocuments(t *testing.T) map[string][][]byte {
 	t.Helper()
 	docs := map[string][][]byte{config.ProviderStatuspage: {fixture(t, "active_incident.json")}}
 	for name := range providers {
-		if name == config.ProviderStatuspage {
-			continue
-		}
-		dir := filepath.Join("..", "testdata", "providers", name)
-		paths, err := filepath.Glob(filepath.Join(dir, "*.json"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		slices.Sort(paths)
-		for _, path := range paths {
-			if strings.Contains(strings.TrimSuffix(filepath.Base(path), ".json"), ".") {
-				continue // a components document
-			}
-			main, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			components, err := os.ReadFile(strings.TrimSuffix(path, ".json") + ".components.json")
-			if err != nil && !os.IsNotExist(err) {
-				t.Fatal(err)
-			}
-			docs[name] = [][]byte{main, components}
-			break
-		}
-		if docs[name] == nil {
-			t.Fatalf("no golden case in %s", dir)
+		if name != config.ProviderStatuspage {
+			docs[name] = statuspagetest.ProviderCases(t, providerTestdata, name)[0].Documents
 		}
 	}
 	return docs
@@ -616,33 +594,18 @@ func checkModel(t testing.TB, s *Summary) {
 // and checks the model's rules on it (checkModel).
 func TestEveryCaseHoldsTheModel(t *testing.T) {
 	t.Parallel()
-	paths, err := filepath.Glob(filepath.Join("..", "testdata", "providers", "*", "*.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cases := 0
-	for _, path := range paths {
-		base := strings.TrimSuffix(path, ".json")
-		if strings.Contains(filepath.Base(base), ".") {
-			continue // a components document
-		}
-		provider := filepath.Base(filepath.Dir(path))
-		target := targetOf(t, provider)
-		bodies := make([][]byte, len(target.Documents()))
-		for i, p := range []string{path, base + ".components.json"}[:len(bodies)] {
-			if b, err := os.ReadFile(p); err == nil {
-				bodies[i] = b
-			}
-		}
-		s, err := target.DecodeDocuments(bodies, nil)
-		if err != nil {
-			t.Errorf("%s: %v", path, err)
+	for name := range providers {
+		if name == config.ProviderStatuspage {
 			continue
 		}
-		checkModel(t, s)
-		cases++
-	}
-	if cases < 5 {
-		t.Errorf("%d golden cases, want every provider's", cases)
+		target := targetOf(t, name)
+		for _, c := range statuspagetest.ProviderCases(t, providerTestdata, name) {
+			s, err := target.DecodeDocuments(c.Documents, nil)
+			if err != nil {
+				t.Errorf("%s/%s: %v", name, c.Name, err)
+				continue
+			}
+			checkModel(t, s)
+		}
 	}
 }
