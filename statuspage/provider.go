@@ -422,12 +422,7 @@ func (f *componentFilter) apply(s *Summary) {
 			dropped[c.ID] = true
 		}
 	}
-	s.Components = slicesKeep(s.Components, func(c *Component) bool {
-		if c.Group {
-			return kept[c.ID]
-		}
-		return !dropped[c.ID] || kept[c.ID]
-	})
+	s.Components = slicesKeep(s.Components, func(c *Component) bool { return kept[c.ID] })
 	// An affected component the list does not hold is judged by its name.
 	keepAffected := func(a *AffectedComponent) bool {
 		if kept[a.ID] {
@@ -461,7 +456,9 @@ func filterAffected(cs []AffectedComponent, keep func(*AffectedComponent) bool) 
 	return cs, len(cs) > 0
 }
 
-// slicesKeep keeps the elements of s that keep accepts, in order, in place.
+// slicesKeep keeps the elements of s that keep accepts, in order, in place:
+// slices.DeleteFunc with the opposite predicate, given a pointer so that it
+// may also change what it keeps (an incident's affected components).
 func slicesKeep[T any](s []T, keep func(*T) bool) []T {
 	n := 0
 	for i := range s {
