@@ -421,25 +421,14 @@ type awsBuilder struct {
 }
 
 func newAWSBuilder(o *DecodeOptions) *awsBuilder {
-	set := func(vs []string) map[string]bool {
-		m := make(map[string]bool, len(vs))
-		for _, v := range vs {
-			m[strings.ToLower(strings.TrimSpace(v))] = true
-		}
-		return m
-	}
 	b := &awsBuilder{
 		components: make(map[string]int),
 		groups:     make(map[string]bool),
 		incidents:  make(map[string]bool),
 	}
 	if o != nil {
-		b.regions = set(o.AWS.Regions)
-		if len(o.AWS.Services) > 0 {
-			b.services = set(o.AWS.Services)
-		}
-	} else {
-		b.regions = map[string]bool{}
+		// No region allows none (the configuration requires some).
+		b.regions, b.services = allowList(o.AWS.Regions), allowList(o.AWS.Services)
 	}
 	b.s.Derive = true
 	return b

@@ -268,20 +268,6 @@ func newGCPDecoder(o *DecodeOptions) *gcpDecoder {
 	return d
 }
 
-// allowList is a case-insensitive set of names, nil when it is empty.
-func allowList(names []string) map[string]bool {
-	var set map[string]bool
-	for _, n := range names {
-		if n = strings.ToLower(strings.TrimSpace(n)); n != "" {
-			if set == nil {
-				set = map[string]bool{}
-			}
-			set[n] = true
-		}
-	}
-	return set
-}
-
 // allows reports whether one of list's title or id is in set.
 func allows(set map[string]bool, n gcpNamed) bool {
 	return set[strings.ToLower(n.Title)] || set[strings.ToLower(n.ID)]

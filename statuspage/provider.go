@@ -324,6 +324,20 @@ func decodeLenient(body []byte, v any) error {
 	return err
 }
 
+// allowList is a case-insensitive set of names, nil when it is empty.
+func allowList(names []string) map[string]bool {
+	var set map[string]bool
+	for _, n := range names {
+		if n = strings.ToLower(strings.TrimSpace(n)); n != "" {
+			if set == nil {
+				set = map[string]bool{}
+			}
+			set[n] = true
+		}
+	}
+	return set
+}
+
 // componentFilter is a page's compiled component rules (see
 // config.ComponentFilter); nil keeps everything.
 type componentFilter struct {
