@@ -196,6 +196,15 @@ func TestProviders(t *testing.T) {
 		t.Errorf("404s of the older instatus page: %v, want 1", v)
 	}
 
+	t.Run("probe debug names every document", func(t *testing.T) {
+		debug := p.get(t, "/probe?target=instatus-page&debug=true", http.StatusOK)
+		for _, want := range []string{"Provider:      instatus\n", "Document:      " + u.url("instatus-page") + "/summary.json\n",
+			"               " + u.url("instatus-page") + "/v3/components.json\n"} {
+			if !strings.Contains(debug, want) {
+				t.Errorf("/probe debug of the instatus page lacks %q:\n%s", want, debug)
+			}
+		}
+	})
 	t.Run("instatus without components", func(t *testing.T) {
 		if v := gauge(body, `statuspage_up{page="instatus-old"}`); v != 1 {
 			t.Errorf(`statuspage_up{page="instatus-old"} = %v, want 1`, v)

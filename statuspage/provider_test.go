@@ -609,3 +609,19 @@ func TestEveryCaseHoldsTheModel(t *testing.T) {
 		}
 	}
 }
+
+// TestUTF16SizeCap: --statuspage.max-body-size holds the bytes received,
+// whatever their encoding: a UTF-16 document over the cap is refused, one
+// at it is read.
+func TestUTF16SizeCap(t *testing.T) {
+	t.Parallel()
+	body := utf16Bytes(string(fixture(t, "all_operational.json")), false, true)
+	srv := newServer(t, serveBytes(body))
+	target := &Target{Name: "p", SummaryURL: srv.URL + SummaryPath}
+	if _, _, err := (&Fetcher{MaxBodySize: int64(len(body)) - 1}).Fetch(t.Context(), target); !errors.Is(err, ErrBodyTooLarge) {
+		t.Errorf("UTF-16 body one byte over the cap: %v, want ErrBodyTooLarge", err)
+	}
+	if s, _, err := (&Fetcher{MaxBodySize: int64(len(body))}).Fetch(t.Context(), target); err != nil || s.Page.Name == "" {
+		t.Errorf("UTF-16 body at the cap: %v", err)
+	}
+}
